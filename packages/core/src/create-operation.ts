@@ -1,0 +1,18 @@
+import type { Waiter } from './waiter.js';
+
+/** One call to `factory.create()`, from start until the factory settles. */
+export class CreateOperation<T> {
+  /** The waiter that gets the resource first (and the error, if it fails); `null` when none is waiting on it. */
+  owner: Waiter<T> | null = null;
+  /** True once it no longer holds a slot (timed out, cancelled by a shrink, or the pool closed). */
+  abandoned = false;
+  /** Aborts the factory's work. */
+  readonly controller = new AbortController();
+  /** Fires `createTimeoutMs` after the start. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(
+    /** Close-on-error generation at the start; a result from a retired generation is destroyed. */
+    readonly generation: number,
+  ) {}
+}

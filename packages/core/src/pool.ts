@@ -1,0 +1,833 @@
+import { EventEmitter } from 'node:events';
+import { Backoff } from './backoff.js';
+import { CreateOperation } from './create-operation.js';
+import { Deque } from './deque.js';
+import { Entry } from './entry.js';
+import {
+  AcquireAbortedError,
+  AcquireTimeoutError,
+  CreateError,
+  CreateTimeoutError,
+  DestroyError,
+  InvalidOptionError,
+  InvalidResourceError,
+  PoolClosedError,
+  PoolError,
+  PoolExhaustedError,
+  QueueFullError,
+  ReleaseError,
+  type PoolSnapshot,
+} from './errors.js';
+import { diagnosticChannels, type PoolEventMap } from './events.js';
+import { Lease } from './lease.js';
+import {
+  resolveOptions,
+  validateDuration,
+  validateFactory,
+  validateSize,
+  type Factory,
+  type PoolOptions,
+  type ResolvedPoolOptions,
+} from './options.js';
+import { newCounters, type PoolCounters, type PoolStats } from './stats.js';
+import { Waiter, type WaiterHooks } from './waiter.js';
+
+/** Per-call options of {@link Pool.acquire}. */
+export interface AcquireOptions {
+  /** Aborts the wait; the acquire rejects with `ACQUIRE_ABORTED` and never receives a resource later. */
+  signal?: AbortSignal;
+  /** Overrides the pool's `acquireTimeoutMs` for this call. Minimum: 0. */
+  timeoutMs?: number;
+}
+
+/** Options of {@link Pool.close}. */
+export interface CloseOptions {
+  /** Resources still in use after this long are destroyed without waiting for their release. @default Infinity */
+  timeoutMs?: number;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const SHRINK_REASON = 'create cancelled: the pool was resized below its current total';
+
+/**
+ * A pool of resources made by a {@link Factory}: the seed's `AsyncBasePool`, fixed and extended (see SPEC.md).
+ * Create it with {@link createPool}.
+ *
+ * Invariant after every call: `idle + inUse + creating <= max(size, inUse)`, and each created resource is destroyed
+ * exactly once (`created === destroyed` after `close()`).
+ */
+export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
+  readonly #factory: Factory<T>;
+  readonly #options: ResolvedPoolOptions;
+  #size: number;
+  #closeOnError: boolean;
+  /** Every live resource, by identity. */
+  readonly #entries = new Map<T, Entry<T>>();
+  /** Idle resources, least recently released at the front: pop the back to reuse, evict from the front. */
+  readonly #idle = new Deque<Entry<T>>();
+  /** FIFO of waiters; settled ones stay as tombstones until they reach the front. */
+  readonly #waiters = new Deque<Waiter<T>>();
+  /** Creates that hold a slot. */
+  readonly #creates = new Set<CreateOperation<T>>();
+  /** Creates that hold a slot but no waiter owns. */
+  readonly #unownedCreates = new Set<CreateOperation<T>>();
+  /** Factory calls not yet settled (including abandoned creates and every destroy), for `close()`. */
+  readonly #pending = new Set<Promise<void>>();
+  /** Resources destroyed by a `close()` timeout while still held; their late release is accepted. */
+  readonly #forceDestroyed = new WeakSet<object>();
+  readonly #counters: PoolCounters = newCounters();
+  readonly #backoff: Backoff;
+  readonly #waiterHooks: WaiterHooks<T>;
+  readonly #checksExpiry: boolean;
+  /** No validation and no leak detection: an idle resource is handed out synchronously. */
+  readonly #servesIdleDirectly: boolean;
+  #inUse = 0;
+  #waiting = 0;
+  #generation = 0;
+  #lastCreateError: unknown = undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #reaperTimer: ReturnType<typeof setInterval> | undefined = undefined;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #closing: Promise<void> | undefined = undefined;
+  #finishClose: (() => void) | undefined = undefined;
+
+  /**
+   * @param factory - makes and destroys resources; checked for `create` and `destroy`.
+   * @param options - see {@link PoolOptions}; every value is validated.
+   * @throws InvalidFactoryError (`INVALID_FACTORY`), InvalidOptionError (`INVALID_OPTION`)
+   */
+  constructor(factory: Factory<T>, options?: PoolOptions) {
+    super();
+    this.#factory = validateFactory<T>(factory);
+    this.#options = resolveOptions(options);
+    this.#size = this.#options.size;
+    this.#closeOnError = this.#options.closeOnError;
+    this.#backoff = new Backoff(this.#options.createRetryDelayMs, this.#options.createRetryMaxDelayMs);
+    this.#waiterHooks = { onTimeout: this.#onWaiterTimeout.bind(this), onAbort: this.#onWaiterAbort.bind(this) };
+    this.#checksExpiry = this.#options.idleTimeoutMs !== Infinity || this.#options.maxLifetimeMs !== Infinity;
+    this.#servesIdleDirectly = this.#factory.validate === undefined && this.#options.leakDetectionMs === Infinity;
+    this.#startReaper();
+    this.#fillMinIdle();
+  }
+
+  /** Most resources alive at once. Setting it starts a {@link Pool.resize} (throws on a bad value). */
+  get size(): number {
+    return this.#size;
+  }
+
+  set size(size: number) {
+    validateSize(size);
+    if (this.#closing !== undefined) throw new PoolClosedError();
+    void this.resize(size);
+  }
+
+  /** Whether a broken release retires every other resource too (the seed's `close_on_err`). */
+  get closeOnError(): boolean {
+    return this.#closeOnError;
+  }
+
+  set closeOnError(value: boolean) {
+    if (typeof value !== 'boolean') throw new InvalidOptionError(`closeOnError must be a boolean, got ${typeof value}`);
+    this.#closeOnError = value;
+  }
+
+  /** Whether `close()` has been called. */
+  get isClosed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * Takes a resource: the most recently used idle one (validated if the factory can), else a new one, else it
+   * fails fast or waits in FIFO order, per `acquireTimeoutMs`.
+   *
+   * @throws PoolClosedError (`POOL_CLOSED`), PoolExhaustedError (`POOL_EXHAUSTED`), QueueFullError (`QUEUE_FULL`),
+   *   AcquireTimeoutError (`ACQUIRE_TIMEOUT`), AcquireAbortedError (`ACQUIRE_ABORTED`), CreateError
+   *   (`CREATE_FAILED`, the factory's error as `cause`), CreateTimeoutError (`CREATE_TIMEOUT`),
+   *   InvalidOptionError (`INVALID_OPTION`) — all as rejections.
+   * @example
+   * ```ts
+   * const connection = await pool.acquire({ timeoutMs: 500 });
+   * try { await connection.query('SELECT 1'); } finally { await pool.release(connection); }
+   * ```
+   */
+  acquire(options?: AcquireOptions): Promise<T> {
+    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError());
+    if (options === undefined) return this.#acquire(this.#options.acquireTimeoutMs, undefined);
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(new InvalidOptionError(`acquire options must be an object, got ${typeof options}`));
+    }
+    const { signal, timeoutMs = this.#options.acquireTimeoutMs } = options;
+    try {
+      validateDuration('timeoutMs', timeoutMs, 0);
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new InvalidOptionError(`signal must be an AbortSignal, got ${typeof signal}`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted === true) return Promise.reject(new AcquireAbortedError(signal.reason));
+    return this.#acquire(timeoutMs, signal);
+  }
+
+  /**
+   * Gives a resource back. A broken one (`isBroken`) is destroyed, and with `closeOnError` so is every idle one,
+   * while every in-use one is retired. A retired one, or one over the size, is destroyed; otherwise it serves the
+   * oldest waiter or goes idle. Resolves once any destroy it caused has settled (destroy errors are emitted,
+   * never thrown here).
+   *
+   * @throws ReleaseError (`RELEASE_INVALID`) as a rejection, for a resource released twice or never handed out;
+   *   nothing changes then.
+   */
+  release(resource: T): Promise<void> {
+    const entry = this.#entries.get(resource);
+    if (entry === undefined || entry.state !== 'inUse') {
+      if (isObject(resource) && this.#forceDestroyed.has(resource)) return RESOLVED;
+      return Promise.reject(new ReleaseError(entry === undefined ? 'unknown' : 'not-in-use'));
+    }
+    this.#inUse--;
+    this.#counters.released++;
+    if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
+    this.#emit('release', diagnosticChannels.release, resource);
+    if (this.#isBroken(resource)) return this.#releaseBroken(entry);
+    if (this.#mustRetire(entry, Date.now())) {
+      const destroyed = this.#destroy(entry);
+      this.#dispatch();
+      return destroyed;
+    }
+    this.#makeAvailable(entry);
+    return RESOLVED;
+  }
+
+  /**
+   * Runs `fn` with a resource and releases it afterwards, even when `fn` throws (the seed's `execute`, generic).
+   * @example
+   * ```ts
+   * const rows = await pool.use((connection) => connection.query('SELECT 1'));
+   * ```
+   */
+  async use<R>(fn: (resource: T) => R | Promise<R>): Promise<R> {
+    if (typeof fn !== 'function') throw new InvalidOptionError(`use() needs a function, got ${typeof fn}`);
+    const resource = await this.acquire();
+    try {
+      return await fn(resource);
+    } finally {
+      await this.release(resource);
+    }
+  }
+
+  /**
+   * Acquires a resource wrapped in a {@link Lease}, which releases it once, also through `await using`.
+   * @example
+   * ```ts
+   * {
+   *   await using lease = await pool.lease();
+   *   await lease.resource.query('SELECT 1');
+   * } // released here
+   * ```
+   */
+  lease(options?: AcquireOptions): Promise<Lease<T>> {
+    return this.acquire(options).then((resource: T) => new Lease(resource, (held: T) => this.release(held)));
+  }
+
+  /**
+   * Changes the size. A shrink destroys surplus idle resources now (awaited here) and surplus in-use ones when
+   * released, and cancels surplus creates; a growth serves waiters at once.
+   * @throws InvalidOptionError (`INVALID_OPTION`), PoolClosedError (`POOL_CLOSED`) — as rejections.
+   */
+  async resize(size: number): Promise<void> {
+    validateSize(size);
+    if (this.#closing !== undefined) throw new PoolClosedError();
+    this.#size = size;
+    const destroys: Promise<void>[] = [];
+    while (this.#total() > size && this.#idle.length > 0) destroys.push(this.#destroy(this.#idle.popFront() as Entry<T>));
+    this.#cancelSurplusCreates();
+    this.#dispatch();
+    this.#fillMinIdle();
+    await Promise.all(destroys);
+  }
+
+  /** Occupancy and counters, as a fresh object. */
+  stats(): PoolStats {
+    return { ...this.#snapshot(), ...this.#counters };
+  }
+
+  /**
+   * Closes the pool: new acquires fail with `POOL_CLOSED`, waiters are rejected, creates are aborted (whatever they
+   * still return is destroyed), idle resources are destroyed now and in-use ones when released (or after
+   * `timeoutMs`). Resolves when every resource ever created is destroyed. Idempotent.
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void pool.close({ timeoutMs: 10_000 }));
+   * ```
+   */
+  close(options?: CloseOptions): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    let timeoutMs: number;
+    try {
+      timeoutMs = validateDuration('timeoutMs', options?.timeoutMs ?? Infinity, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#closing = new Promise<void>((resolve) => {
+      this.#finishClose = resolve;
+    });
+    this.#stopTimers();
+    for (const waiter of this.#waiters.drain()) this.#settle(waiter, undefined, new PoolClosedError());
+    for (const create of [...this.#creates]) this.#abandon(create, new PoolClosedError());
+    for (const entry of this.#idle.drain()) void this.#destroy(entry);
+    if (timeoutMs !== Infinity && this.#inUse > 0) {
+      this.#closeTimer = setTimeout(() => this.#destroyHeld(), timeoutMs);
+      this.#closeTimer.unref();
+    }
+    this.#checkClosed();
+    return this.#closing;
+  }
+
+  // ---- acquire ----------------------------------------------------------------------------------------------
+
+  #acquire(timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+    if (this.#waiting === 0 && this.#servesIdleDirectly) {
+      // Hot path: an idle resource needs no waiter, no closure, no timer.
+      const entry = this.#takeIdle();
+      if (entry !== undefined) {
+        this.#markInUse(entry, undefined);
+        return Promise.resolve(entry.resource);
+      }
+    }
+    const leakDetection = this.#options.leakDetectionMs !== Infinity;
+    const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined);
+    if (signal !== undefined) waiter.listen(signal);
+    if (this.#waiting === 0) {
+      const entry = this.#takeIdle();
+      if (entry !== undefined) {
+        this.#serve(waiter, entry);
+        return waiter.promise;
+      }
+    }
+    if (this.#room() > 0 && (waiter.failsFast || !this.#backoff.isWaiting(Date.now()))) {
+      this.#enqueue(waiter);
+      this.#startCreate(waiter);
+    } else if (waiter.failsFast) {
+      waiter.reject(new PoolExhaustedError(this.#snapshot()));
+    } else if (this.#waiting >= this.#options.maxWaiting) {
+      waiter.reject(new QueueFullError(this.#options.maxWaiting, this.#snapshot()));
+    } else {
+      this.#enqueue(waiter);
+      // Room but backing off after create failures: the retry timer covers it.
+      if (this.#room() > 0) this.#scheduleRetry();
+    }
+    return waiter.promise;
+  }
+
+  #enqueue(waiter: Waiter<T>): void {
+    waiter.queued = true;
+    this.#waiting++;
+    this.#waiters.pushBack(waiter);
+    waiter.startTimer();
+  }
+
+  /** The oldest waiter still waiting, taken out of the queue; tombstones on the way are dropped. */
+  #nextWaiter(): Waiter<T> | undefined {
+    while (this.#waiters.length > 0) {
+      const waiter = this.#waiters.popFront() as Waiter<T>;
+      if (waiter.queued) {
+        this.#unqueue(waiter);
+        return waiter;
+      }
+    }
+    return undefined;
+  }
+
+  #unqueue(waiter: Waiter<T>): void {
+    if (waiter.queued) {
+      waiter.queued = false;
+      this.#waiting--;
+    }
+    this.#unlinkCreate(waiter);
+  }
+
+  #unlinkCreate(waiter: Waiter<T>): void {
+    const create = waiter.create;
+    if (create !== null) {
+      // Its create keeps the slot; the result goes to whoever waits then, or idle.
+      waiter.create = null;
+      create.owner = null;
+      if (!create.abandoned) this.#unownedCreates.add(create);
+    }
+  }
+
+  /** Settles a waiter once, with a resource or an error, and takes it out of the count. */
+  #settle(waiter: Waiter<T>, entry: Entry<T> | undefined, error?: unknown): void {
+    this.#unqueue(waiter);
+    if (entry !== undefined) {
+      this.#markInUse(entry, waiter.acquireStack);
+      waiter.resolve(entry.resource);
+    } else {
+      waiter.reject(error);
+    }
+  }
+
+  #onWaiterTimeout(waiter: Waiter<T>): void {
+    if (!waiter.isPending) return;
+    this.#counters.timeouts++;
+    this.#unqueue(waiter);
+    waiter.reject(new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), this.#lastCreateError));
+    this.#dispatch();
+  }
+
+  #onWaiterAbort(waiter: Waiter<T>): void {
+    if (!waiter.isPending) return;
+    this.#unqueue(waiter);
+    waiter.reject(new AcquireAbortedError(waiter.abortReason));
+    this.#dispatch();
+  }
+
+  /** Hands an idle entry to a waiter, validating it first when the factory can. */
+  #serve(waiter: Waiter<T>, entry: Entry<T>): void {
+    if (this.#factory.validate === undefined) {
+      this.#settle(waiter, entry);
+      return;
+    }
+    entry.state = 'validating';
+    this.#inUse++;
+    this.#unqueue(waiter);
+    void this.#validateThenServe(waiter, entry);
+  }
+
+  async #validateThenServe(waiter: Waiter<T>, entry: Entry<T>): Promise<void> {
+    const valid = await this.#runValidate(entry.resource);
+    this.#inUse--;
+    if (!valid) this.#counters.validationFailures++;
+    if (this.#closing !== undefined) {
+      void this.#destroy(entry);
+      if (waiter.isPending) waiter.reject(new PoolClosedError());
+    } else if (!valid || this.#mustRetire(entry, Date.now())) {
+      void this.#destroy(entry);
+      if (waiter.isPending) this.#requeueFront(waiter);
+      this.#dispatch();
+    } else if (waiter.isPending) {
+      this.#settle(waiter, entry);
+    } else {
+      this.#makeAvailable(entry);
+    }
+  }
+
+  async #runValidate(resource: T): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, this.#options.validateTimeoutMs, false);
+      timer.unref();
+    });
+    try {
+      const validate = this.#factory.validate as (resource: T) => boolean | Promise<boolean>;
+      return (await Promise.race([validate.call(this.#factory, resource), timedOut])) === true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #requeueFront(waiter: Waiter<T>): void {
+    waiter.queued = true;
+    this.#waiting++;
+    this.#waiters.pushFront(waiter);
+  }
+
+  #markInUse(entry: Entry<T>, acquireStack: string | undefined): void {
+    entry.state = 'inUse';
+    this.#inUse++;
+    this.#counters.acquired++;
+    if (acquireStack !== undefined) this.#watchForLeak(entry, acquireStack);
+    this.#emit('acquire', diagnosticChannels.acquire, entry.resource);
+    if (this.#idle.length < this.#options.minIdle) this.#fillMinIdle();
+  }
+
+  #watchForLeak(entry: Entry<T>, acquireStack: string): void {
+    entry.acquiredAt = Date.now();
+    entry.leakTimer = setTimeout(() => {
+      entry.leakTimer = undefined;
+      const report = { resource: entry.resource, heldMs: Date.now() - entry.acquiredAt, acquireStack };
+      if (diagnosticChannels.leak.hasSubscribers) diagnosticChannels.leak.publish(report);
+      this.emit('leak', report);
+    }, this.#options.leakDetectionMs);
+    entry.leakTimer.unref();
+  }
+
+  // ---- release, idle, dispatch --------------------------------------------------------------------------------
+
+  #releaseBroken(entry: Entry<T>): Promise<void> {
+    const destroys = [this.#destroy(entry)];
+    if (this.#closeOnError) destroys.push(...this.#retireGeneration());
+    this.#dispatch();
+    return destroys.length === 1 ? (destroys[0] as Promise<void>) : Promise.all(destroys).then(noop);
+  }
+
+  /** Close-on-error: every idle resource is destroyed now, every in-use one and every running create later. */
+  #retireGeneration(): Promise<void>[] {
+    this.#generation++;
+    return this.#idle.drain().map((entry) => this.#destroy(entry));
+  }
+
+  /** Whether a resource coming back must be destroyed instead of reused. */
+  #mustRetire(entry: Entry<T>, now: number): boolean {
+    return (
+      this.#closing !== undefined ||
+      entry.generation !== this.#generation ||
+      this.#total() >= this.#size ||
+      (this.#checksExpiry && this.#isExpired(entry, now, false))
+    );
+  }
+
+  /** Gives an entry (counted nowhere yet) to the oldest waiter, else parks it idle. */
+  #makeAvailable(entry: Entry<T>): void {
+    const waiter = this.#nextWaiter();
+    if (waiter !== undefined) {
+      this.#settle(waiter, entry);
+      return;
+    }
+    entry.state = 'idle';
+    entry.idleSince = this.#checksExpiry ? Date.now() : 0;
+    this.#idle.pushBack(entry);
+  }
+
+  /** Pops the most recently used idle entry that is still fresh; expired ones on the way are destroyed. */
+  #takeIdle(): Entry<T> | undefined {
+    const now = this.#checksExpiry ? Date.now() : 0;
+    while (this.#idle.length > 0) {
+      const entry = this.#idle.popBack() as Entry<T>;
+      if (!this.#checksExpiry || !this.#isExpired(entry, now, true)) return entry;
+      void this.#destroy(entry);
+    }
+    return undefined;
+  }
+
+  #isExpired(entry: Entry<T>, now: number, idle: boolean): boolean {
+    if (now - entry.createdAt >= this.#options.maxLifetimeMs) return true;
+    return idle && now - entry.idleSince >= this.#options.idleTimeoutMs;
+  }
+
+  /**
+   * The one scheduler: serves waiters from idle, then gives every uncovered waiter a create while there is room.
+   * Called after every change that can free a resource or a slot.
+   */
+  #dispatch(): void {
+    if (this.#closing !== undefined) return;
+    while (this.#waiting > 0 && this.#idle.length > 0) {
+      const entry = this.#takeIdle();
+      if (entry === undefined) break;
+      this.#serve(this.#nextWaiter() as Waiter<T>, entry);
+    }
+    const uncovered = this.#waiting > this.#creates.size - this.#unownedCreates.size;
+    if (uncovered && (this.#room() > 0 || this.#unownedCreates.size > 0)) this.#coverWaiters();
+  }
+
+  /** Gives each waiter without a create one: an unowned running create first, else a new one if there is room. */
+  #coverWaiters(): void {
+    const backingOff = this.#backoff.isWaiting(Date.now());
+    let blocked = false;
+    for (const waiter of this.#waiters) {
+      if (!waiter.queued || waiter.create !== null) continue;
+      const spare = first(this.#unownedCreates);
+      if (spare !== undefined) {
+        this.#unownedCreates.delete(spare);
+        spare.owner = waiter;
+        waiter.create = spare;
+      } else if (this.#room() > 0 && (!backingOff || waiter.failsFast)) {
+        this.#startCreate(waiter);
+      } else if (waiter.failsFast) {
+        this.#settle(waiter, undefined, new PoolExhaustedError(this.#snapshot()));
+      } else {
+        blocked ||= this.#room() > 0;
+      }
+    }
+    if (blocked) this.#scheduleRetry();
+  }
+
+  // ---- create ------------------------------------------------------------------------------------------------
+
+  #startCreate(owner: Waiter<T> | null): void {
+    // Reserve the slot before awaiting create() so concurrent acquires cannot overshoot size.
+    const create = new CreateOperation<T>(this.#generation);
+    this.#creates.add(create);
+    if (owner === null) {
+      this.#unownedCreates.add(create);
+    } else {
+      create.owner = owner;
+      owner.create = create;
+    }
+    if (this.#options.createTimeoutMs !== Infinity) {
+      create.timer = setTimeout(() => this.#onCreateTimeout(create), this.#options.createTimeoutMs);
+      create.timer.unref();
+    }
+    this.#track(this.#runCreate(create));
+  }
+
+  async #runCreate(create: CreateOperation<T>): Promise<void> {
+    let resource: T;
+    try {
+      resource = await this.#factory.create(create.controller.signal);
+    } catch (error) {
+      this.#onCreateFailed(create, error);
+      return;
+    }
+    this.#onCreated(create, resource);
+  }
+
+  #endCreate(create: CreateOperation<T>): boolean {
+    if (create.timer !== undefined) clearTimeout(create.timer);
+    const heldSlot = this.#creates.delete(create);
+    this.#unownedCreates.delete(create);
+    create.abandoned = true;
+    return heldSlot;
+  }
+
+  #onCreated(create: CreateOperation<T>, resource: T): void {
+    const heldSlot = this.#endCreate(create);
+    if (this.#entries.has(resource)) {
+      this.#onCreateFailed(create, new InvalidResourceError('factory.create returned a resource the pool already holds'));
+      return;
+    }
+    const entry = new Entry(resource, create.generation, Date.now());
+    this.#entries.set(resource, entry);
+    this.#counters.created++;
+    this.#backoff.reset();
+    this.#emit('create', diagnosticChannels.create, resource);
+    const owner = create.owner;
+    if (!heldSlot || this.#closing !== undefined || create.generation !== this.#generation) {
+      // Abandoned (timed out, cancelled, closed) or from a retired generation: nobody may use it. Its owner keeps
+      // its place in the queue and gets covered again below.
+      void this.#destroy(entry);
+      if (owner !== null) this.#unlinkCreate(owner);
+    } else if (owner !== null && owner.isPending) {
+      this.#settle(owner, entry);
+    } else {
+      this.#makeAvailable(entry);
+    }
+    this.#dispatch();
+    this.#checkClosed();
+  }
+
+  #onCreateFailed(create: CreateOperation<T>, error: unknown): void {
+    const heldSlot = this.#endCreate(create);
+    if (heldSlot) this.#recordCreateFailure(error);
+    const owner = create.owner;
+    if (owner !== null) {
+      if (owner.isPending) this.#settle(owner, undefined, new CreateError(error));
+      else this.#unlinkCreate(owner);
+    } else if (heldSlot && this.#closing === undefined) {
+      this.#report(new CreateError(error));
+    }
+    this.#dispatch();
+    this.#checkClosed();
+  }
+
+  #onCreateTimeout(create: CreateOperation<T>): void {
+    const error = new CreateTimeoutError(this.#options.createTimeoutMs);
+    this.#recordCreateFailure(error);
+    const owner = create.owner;
+    this.#abandon(create, error);
+    if (owner !== null) this.#settle(owner, undefined, error);
+    this.#dispatch();
+  }
+
+  #recordCreateFailure(error: unknown): void {
+    this.#counters.createErrors++;
+    this.#lastCreateError = error;
+    this.#backoff.recordFailure(Date.now());
+  }
+
+  /** Frees a create's slot and aborts the factory's work; a late result is destroyed. */
+  #abandon(create: CreateOperation<T>, reason: unknown): void {
+    this.#endCreate(create);
+    create.controller.abort(reason);
+  }
+
+  #cancelSurplusCreates(): void {
+    for (const create of [...this.#creates].reverse()) {
+      if (this.#total() <= this.#size) break;
+      const owner = create.owner;
+      this.#abandon(create, new DOMException(SHRINK_REASON, 'AbortError'));
+      if (owner === null) continue;
+      this.#unlinkCreate(owner);
+      // A fail-fast caller never waits for a release; a waiting one keeps its place.
+      if (owner.failsFast) this.#settle(owner, undefined, new PoolExhaustedError(this.#snapshot()));
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#retryTimer !== undefined || this.#closing !== undefined) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#dispatch();
+      this.#fillMinIdle();
+    }, this.#backoff.remainingMs(Date.now()));
+    this.#retryTimer.unref();
+  }
+
+  /** Creates in the background until `minIdle` resources are idle or on their way. */
+  #fillMinIdle(): void {
+    if (this.#closing !== undefined || this.#options.minIdle === 0) return;
+    if (this.#backoff.isWaiting(Date.now())) {
+      if (this.#idle.length + this.#unownedCreates.size < this.#options.minIdle) this.#scheduleRetry();
+      return;
+    }
+    while (this.#idle.length + this.#unownedCreates.size < this.#options.minIdle && this.#room() > 0) {
+      this.#startCreate(null);
+    }
+  }
+
+  // ---- destroy, housekeeping, close ---------------------------------------------------------------------------
+
+  /** Destroys an entry exactly once; the returned promise never rejects (errors are counted and emitted). */
+  #destroy(entry: Entry<T>): Promise<void> {
+    entry.state = 'destroyed';
+    this.#entries.delete(entry.resource);
+    if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
+    return this.#track(this.#runDestroy(entry.resource));
+  }
+
+  async #runDestroy(resource: T): Promise<void> {
+    try {
+      await this.#factory.destroy(resource);
+    } catch (error) {
+      this.#counters.destroyErrors++;
+      this.#report(new DestroyError(error));
+    }
+    this.#counters.destroyed++;
+    this.#emit('destroy', diagnosticChannels.destroy, resource);
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#pending.add(work);
+    void work.then(() => {
+      this.#pending.delete(work);
+      this.#checkClosed();
+    });
+    return work;
+  }
+
+  #startReaper(): void {
+    const { idleTimeoutMs, maxLifetimeMs } = this.#options;
+    if (!this.#checksExpiry) return;
+    const intervalMs = Math.min(1_000, Math.max(10, Math.min(idleTimeoutMs, maxLifetimeMs) / 2));
+    this.#reaperTimer = setInterval(() => this.#reap(), intervalMs);
+    this.#reaperTimer.unref();
+  }
+
+  /** Destroys idle resources past `idleTimeoutMs` (down to `minIdle`) or past `maxLifetimeMs`. */
+  #reap(): void {
+    const now = Date.now();
+    let keep = this.#idle.length;
+    const expired = this.#idle.removeWhere((entry) => {
+      const stale = this.#isExpired(entry, now, keep > this.#options.minIdle);
+      if (stale) keep--;
+      return stale;
+    });
+    for (const entry of expired) void this.#destroy(entry);
+    this.#fillMinIdle();
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#reaperTimer);
+    this.#retryTimer = undefined;
+    this.#reaperTimer = undefined;
+  }
+
+  /** `close()` timeout: destroy what callers still hold; their late release is accepted quietly. */
+  #destroyHeld(): void {
+    for (const entry of [...this.#entries.values()]) {
+      // Validating entries finish on their own (validateTimeoutMs bounds them).
+      if (entry.state !== 'inUse') continue;
+      if (isObject(entry.resource)) this.#forceDestroyed.add(entry.resource);
+      this.#inUse--;
+      void this.#destroy(entry);
+    }
+  }
+
+  #checkClosed(): void {
+    if (this.#finishClose === undefined) return;
+    if (this.#entries.size > 0 || this.#creates.size > 0 || this.#pending.size > 0) return;
+    clearTimeout(this.#closeTimer);
+    const finish = this.#finishClose;
+    this.#finishClose = undefined;
+    finish();
+  }
+
+  // ---- small helpers ----------------------------------------------------------------------------------------
+
+  #total(): number {
+    return this.#idle.length + this.#inUse + this.#creates.size;
+  }
+
+  #room(): number {
+    return this.#size - this.#total();
+  }
+
+  #snapshot(): PoolSnapshot {
+    return {
+      size: this.#size,
+      idle: this.#idle.length,
+      inUse: this.#inUse,
+      creating: this.#creates.size,
+      waiting: this.#waiting,
+    };
+  }
+
+  #isBroken(resource: T): boolean {
+    if (this.#factory.isBroken === undefined) return false;
+    try {
+      return this.#factory.isBroken(resource) === true;
+    } catch {
+      return true;
+    }
+  }
+
+  #emit(event: 'create' | 'destroy' | 'acquire' | 'release', channel: DiagnosticChannel, resource: T): void {
+    if (channel.hasSubscribers) channel.publish({ pool: this, resource });
+    this.emit(event, resource);
+  }
+
+  /** Surfaces an error nobody awaits: `error` listeners, the diagnostics channel, else a process warning. */
+  #report(error: PoolError): void {
+    if (diagnosticChannels.error.hasSubscribers) diagnosticChannels.error.publish({ pool: this, error });
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else process.emitWarning(error.message, { type: 'PoolWarning', code: error.code });
+  }
+}
+
+type DiagnosticChannel = (typeof diagnosticChannels)[keyof typeof diagnosticChannels];
+
+/**
+ * Creates a pool.
+ * @param factory - makes and destroys resources (a generic-pool factory fits as-is).
+ * @param options - see {@link PoolOptions}.
+ * @throws InvalidFactoryError (`INVALID_FACTORY`), InvalidOptionError (`INVALID_OPTION`)
+ * @example
+ * ```ts
+ * const pool = createPool({ create: () => connect(), destroy: (connection) => connection.end() }, { size: 4 });
+ * const answer = await pool.use((connection) => connection.query('SELECT 42'));
+ * await pool.close();
+ * ```
+ */
+export function createPool<T>(factory: Factory<T>, options?: PoolOptions): Pool<T> {
+  return new Pool(factory, options);
+}
+
+function captureStack(): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, captureStack);
+  return `Acquired at:${(holder.stack ?? '').replace(/^Error\n?/, '\n')}`;
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+function first<V>(set: Set<V>): V | undefined {
+  for (const value of set) return value;
+  return undefined;
+}
+
+function noop(): void {}

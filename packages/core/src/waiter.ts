@@ -1,0 +1,96 @@
+import type { CreateOperation } from './create-operation.js';
+
+/** Callbacks bound once by the pool, so a waiter needs no closure of its own for its timer or abort listener. */
+export interface WaiterHooks<T> {
+  readonly onTimeout: (waiter: Waiter<T>) => void;
+  readonly onAbort: (waiter: Waiter<T>) => void;
+}
+
+/**
+ * One caller of `acquire()` that could not be served synchronously: its promise, its timer and its abort listener
+ * kept together (tarn's `PendingOperation`). It settles at most once; later calls do nothing.
+ */
+export class Waiter<T> {
+  /** The caller's promise. */
+  readonly promise: Promise<T>;
+  /** True while it sits in the pool's queue (it may also be out of the queue while its resource is validated). */
+  queued = false;
+  /** The create started on its behalf, if any; its result goes to this waiter first. */
+  create: CreateOperation<T> | null = null;
+  /** The caller's `signal.reason`, once it aborted. */
+  abortReason: unknown = undefined;
+  #resolve!: (value: T) => void;
+  #reject!: (error: unknown) => void;
+  #settled = false;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #signal: AbortSignal | undefined = undefined;
+
+  readonly #hooks: WaiterHooks<T>;
+
+  constructor(
+    hooks: WaiterHooks<T>,
+    /** Its own wait limit: 0 = fail fast, `Infinity` = until served. */
+    readonly timeoutMs: number,
+    /** Stack of the acquire call, captured only when leak detection is on. */
+    readonly acquireStack: string | undefined,
+  ) {
+    this.#hooks = hooks;
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  /** Whether the caller is still waiting. */
+  get isPending(): boolean {
+    return !this.#settled;
+  }
+
+  /** Whether it gives up at once instead of waiting for a release. */
+  get failsFast(): boolean {
+    return this.timeoutMs === 0;
+  }
+
+  /** Starts the wait timer (no-op for fail-fast and infinite waits). */
+  startTimer(): void {
+    if (this.#timer !== undefined || this.timeoutMs === 0 || this.timeoutMs === Infinity) return;
+    this.#timer = setTimeout(this.#hooks.onTimeout, this.timeoutMs, this);
+    this.#timer.unref();
+  }
+
+  /** Follows the caller's signal until settled. */
+  listen(signal: AbortSignal): void {
+    this.#signal = signal;
+    signal.addEventListener('abort', this);
+  }
+
+  /** EventListener interface: the caller's signal aborted. */
+  handleEvent(): void {
+    this.abortReason = this.#signal?.reason;
+    this.#hooks.onAbort(this);
+  }
+
+  /** Hands the resource over. Returns false if it had already settled. */
+  resolve(value: T): boolean {
+    if (!this.#finish()) return false;
+    this.#resolve(value);
+    return true;
+  }
+
+  /** Fails the acquire. Returns false if it had already settled. */
+  reject(error: unknown): boolean {
+    if (!this.#finish()) return false;
+    this.#reject(error);
+    return true;
+  }
+
+  #finish(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#signal?.removeEventListener('abort', this);
+    this.#timer = undefined;
+    this.#signal = undefined;
+    return true;
+  }
+}
