@@ -189,7 +189,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
     this.#emit('release', diagnosticChannels.release, resource);
     if (this.#isBroken(resource)) return this.#releaseBroken(entry);
-    if (this.#mustRetire(entry, Date.now())) {
+    if (this.#mustRetire(entry, this.#checksExpiry ? Date.now() : 0)) {
       const destroyed = this.#destroy(entry);
       this.#dispatch();
       return destroyed;
@@ -272,7 +272,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#finishClose = resolve;
     });
     this.#stopTimers();
-    for (const waiter of this.#waiters.drain()) this.#settle(waiter, undefined, new PoolClosedError());
+    for (const waiter of this.#waiters.drain()) {
+      if (waiter.queued) this.#settle(waiter, undefined, new PoolClosedError());
+    }
     for (const create of [...this.#creates]) this.#abandon(create, new PoolClosedError());
     for (const entry of this.#idle.drain()) void this.#destroy(entry);
     if (timeoutMs !== Infinity && this.#inUse > 0) {
@@ -432,6 +434,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     waiter.queued = true;
     this.#waiting++;
     this.#waiters.pushFront(waiter);
+    waiter.startTimer();
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined): void {
@@ -566,7 +569,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   async #runCreate(create: CreateOperation<T>): Promise<void> {
     let resource: T;
     try {
-      resource = await this.#factory.create(create.controller.signal);
+      // Always settle asynchronously: a factory that throws synchronously must not re-enter the scheduler.
+      resource = await Promise.resolve().then(() => this.#factory.create(create.controller.signal));
     } catch (error) {
       this.#onCreateFailed(create, error);
       return;
@@ -689,7 +693,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   async #runDestroy(resource: T): Promise<void> {
     try {
-      await this.#factory.destroy(resource);
+      await Promise.resolve().then(() => this.#factory.destroy(resource));
     } catch (error) {
       this.#counters.destroyErrors++;
       this.#report(new DestroyError(error));
