@@ -1,0 +1,18 @@
+// `pnpm demo`: the pool working live for a few seconds. Uses Redis when one answers (REDIS_URL, else
+// 127.0.0.1:6379) and the in-memory backend otherwise, and says which.
+import { createMemoryBackend } from './memory-backend.mjs';
+import { describeTarget, probeRedis, redisTarget } from './redis-probe.mjs';
+import { createRedisBackend } from './redis-backend.mjs';
+import { TOUR_POOL_OPTIONS, runTour, say } from './tour.mjs';
+
+const target = redisTarget(process.env.REDIS_URL);
+const probe = await probeRedis(target, 500);
+let backend;
+if (probe.answers) {
+  backend = await createRedisBackend(target, TOUR_POOL_OPTIONS);
+  if (backend !== undefined) say(`backend: Redis at ${describeTarget(target)} (@pool/redis on ioredis)`);
+  else say(`backend: in-memory (Redis answered at ${describeTarget(target)}, but this @pool/redis build has no createRedisPool)`);
+} else {
+  say(`backend: in-memory (no Redis at ${describeTarget(target)}: ${probe.reason}; set REDIS_URL to use one)`);
+}
+await runTour(backend ?? createMemoryBackend(TOUR_POOL_OPTIONS));
