@@ -1,0 +1,75 @@
+// Renders bench/results/core.json as the "## Benchmark" section of packages/core/README.md.
+//
+//   node bench/table.mjs            print the section
+//   node bench/table.mjs --write    replace (or append) that section in packages/core/README.md, nothing else
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const data = JSON.parse(readFileSync(join(here, 'results', 'core.json'), 'utf8'));
+const readme = join(here, '..', 'packages', 'core', 'README.md');
+const HEADING = '## Benchmark';
+const { machine, config, scenarios, heap, targets } = data;
+
+const ops = (value) => Math.round(value).toLocaleString('en-US');
+const ratio = (value) => `${value.toFixed(2)}×`;
+const mark = (t) => `${ratio(t.ratio)} ${t.pass ? '✓' : '✗'}`;
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+const lines = [HEADING, ''];
+lines.push(
+  `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.platform}.`,
+);
+lines.push(
+  `Each worker loops \`const r = await pool.acquire(); await pool.release(r);\` on a pool of ${config.poolSize} trivial ` +
+    `resources (waiting mode); ${config.opsPerRound.toLocaleString('en-US')} cycles per round, ${config.warmupRounds} warm-up ` +
+    `and ${config.rounds} interleaved rounds, median ops/s. "free-list" is a hand-written array plus FIFO waiter queue, ` +
+    'the least work any pool can do.',
+);
+lines.push('');
+lines.push('![acquire + release throughput](../../bench/results/core.svg)');
+lines.push('');
+lines.push('| workers | @pool/core | generic-pool 3.9 | tarn 3.1 | free-list | core / free-list | core / generic-pool | core / tarn |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const s of scenarios) {
+  const r = s.results;
+  lines.push(
+    `| ${s.workers} | ${ops(r.core.medianOpsPerSec)} | ${ops(r.genericPool.medianOpsPerSec)} | ${ops(r.tarn.medianOpsPerSec)} | ` +
+      `${ops(r.freeList.medianOpsPerSec)} | ${mark(s.targets.overFreeList)} | ${mark(s.targets.overGenericPool)} | ${mark(s.targets.overTarn)} |`,
+  );
+}
+lines.push('');
+lines.push(
+  `Targets: ≥ ${targets.overFreeList}× the free-list, ≥ ${targets.overGenericPool}× generic-pool, ≥ ${targets.overTarn}× tarn ` +
+    '(✓ met, ✗ missed on this run).',
+);
+lines.push('');
+for (const h of heap) {
+  lines.push(
+    `Heap over ${h.cycles.toLocaleString('en-US')} cycles with ${h.workers} workers (after forced GC): ` +
+      `${mb(h.heapUsedBeforeBytes)} → ${mb(h.heapUsedAfterBytes)} (${h.growthBytes >= 0 ? '+' : ''}${mb(h.growthBytes)}).`,
+  );
+  lines.push('');
+}
+lines.push('Reproduce with `pnpm bench` (or `pnpm bench --only core`) from the repository root; machines differ, ratios travel better than ops/s.');
+const section = `${lines.join('\n')}\n`;
+
+if (!process.argv.includes('--write')) {
+  process.stdout.write(section);
+} else {
+  const current = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
+  const start = current.search(/^## Benchmark\s*$/m);
+  let next;
+  if (start === -1) {
+    next = current === '' ? section : `${current.replace(/\n*$/, '')}\n\n${section}`;
+  } else {
+    const rest = current.slice(start + HEADING.length);
+    const end = rest.search(/^## /m);
+    const after = end === -1 ? '' : `\n${rest.slice(end)}`;
+    next = `${current.slice(0, start)}${section}${after}`;
+  }
+  writeFileSync(readme, next);
+  console.log('updated the Benchmark section of packages/core/README.md');
+}
