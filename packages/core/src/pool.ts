@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Backoff } from './backoff.js';
-import { CreateOperation } from './create-operation.js';
+import type { CreateOperation } from './create-operation.js';
+import { CreateSlots } from './create-slots.js';
 import { Deque } from './deque.js';
 import { Entry } from './entry.js';
 import {
@@ -30,6 +31,8 @@ import {
   type ResolvedPoolOptions,
 } from './options.js';
 import { newCounters, type PoolCounters, type PoolStats } from './stats.js';
+import { validateWithTimeout } from './validation.js';
+import { WaitQueue } from './wait-queue.js';
 import { Waiter, type WaiterHooks } from './waiter.js';
 
 /** Per-call options of {@link Pool.acquire}. */
@@ -65,12 +68,10 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #entries = new Map<T, Entry<T>>();
   /** Idle resources, least recently released at the front: pop the back to reuse, evict from the front. */
   readonly #idle = new Deque<Entry<T>>();
-  /** FIFO of waiters; settled ones stay as tombstones until they reach the front. */
-  readonly #waiters = new Deque<Waiter<T>>();
-  /** Creates that hold a slot. */
-  readonly #creates = new Set<CreateOperation<T>>();
-  /** Creates that hold a slot but no waiter owns. */
-  readonly #unownedCreates = new Set<CreateOperation<T>>();
+  /** Callers waiting, FIFO. */
+  readonly #queue = new WaitQueue<T>();
+  /** Creates that hold a slot, and which waiter each one is for. */
+  readonly #creates = new CreateSlots<T>();
   /** Factory calls not yet settled (including abandoned creates and every destroy), for `close()`. */
   readonly #pending = new Set<Promise<void>>();
   /** Resources destroyed by a `close()` timeout while still held; their late release is accepted. */
@@ -82,7 +83,6 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
   #inUse = 0;
-  #waiting = 0;
   #generation = 0;
   #lastCreateError: unknown = undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -272,10 +272,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#finishClose = resolve;
     });
     this.#stopTimers();
-    for (const waiter of this.#waiters.drain()) {
-      if (waiter.queued) this.#settle(waiter, undefined, new PoolClosedError());
-    }
-    for (const create of [...this.#creates]) this.#abandon(create, new PoolClosedError());
+    for (const waiter of this.#queue.drain()) this.#settle(waiter, undefined, new PoolClosedError());
+    for (const create of this.#creates.list()) this.#abandon(create, new PoolClosedError());
     for (const entry of this.#idle.drain()) void this.#destroy(entry);
     if (timeoutMs !== Infinity && this.#inUse > 0) {
       this.#closeTimer = setTimeout(() => this.#destroyHeld(), timeoutMs);
@@ -288,7 +286,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   // ---- acquire ----------------------------------------------------------------------------------------------
 
   #acquire(timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
-    if (this.#waiting === 0 && this.#servesIdleDirectly) {
+    if (this.#queue.count === 0 && this.#servesIdleDirectly) {
       // Hot path: an idle resource needs no waiter, no closure, no timer.
       const entry = this.#takeIdle();
       if (entry !== undefined) {
@@ -299,7 +297,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const leakDetection = this.#options.leakDetectionMs !== Infinity;
     const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined);
     if (signal !== undefined) waiter.listen(signal);
-    if (this.#waiting === 0) {
+    if (this.#queue.count === 0) {
       const entry = this.#takeIdle();
       if (entry !== undefined) {
         this.#serve(waiter, entry);
@@ -311,7 +309,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#startCreate(waiter);
     } else if (waiter.failsFast) {
       waiter.reject(new PoolExhaustedError(this.#snapshot()));
-    } else if (this.#waiting >= this.#options.maxWaiting) {
+    } else if (this.#queue.count >= this.#options.maxWaiting) {
       waiter.reject(new QueueFullError(this.#options.maxWaiting, this.#snapshot()));
     } else {
       this.#enqueue(waiter);
@@ -322,40 +320,20 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   #enqueue(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    this.#waiting++;
-    this.#waiters.pushBack(waiter);
-    waiter.startTimer();
+    this.#queue.enqueue(waiter);
   }
 
-  /** The oldest waiter still waiting, taken out of the queue; tombstones on the way are dropped. */
+  /** The oldest waiter still waiting, out of the queue and detached from its create. */
   #nextWaiter(): Waiter<T> | undefined {
-    while (this.#waiters.length > 0) {
-      const waiter = this.#waiters.popFront() as Waiter<T>;
-      if (waiter.queued) {
-        this.#unqueue(waiter);
-        return waiter;
-      }
-    }
-    return undefined;
+    const waiter = this.#queue.next();
+    if (waiter !== undefined) this.#creates.unlink(waiter);
+    return waiter;
   }
 
+  /** Takes a waiter out of the queue; its create, if any, keeps the slot for whoever waits next. */
   #unqueue(waiter: Waiter<T>): void {
-    if (waiter.queued) {
-      waiter.queued = false;
-      this.#waiting--;
-    }
-    this.#unlinkCreate(waiter);
-  }
-
-  #unlinkCreate(waiter: Waiter<T>): void {
-    const create = waiter.create;
-    if (create !== null) {
-      // Its create keeps the slot; the result goes to whoever waits then, or idle.
-      waiter.create = null;
-      create.owner = null;
-      if (!create.abandoned) this.#unownedCreates.add(create);
-    }
+    this.#queue.remove(waiter);
+    this.#creates.unlink(waiter);
   }
 
   /** Settles a waiter once, with a resource or an error, and takes it out of the count. */
@@ -397,7 +375,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   async #validateThenServe(waiter: Waiter<T>, entry: Entry<T>): Promise<void> {
-    const valid = await this.#runValidate(entry.resource);
+    const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
     this.#inUse--;
     if (!valid) this.#counters.validationFailures++;
     if (this.#closing !== undefined) {
@@ -414,27 +392,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
   }
 
-  async #runValidate(resource: T): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(resolve, this.#options.validateTimeoutMs, false);
-      timer.unref();
-    });
-    try {
-      const validate = this.#factory.validate as (resource: T) => boolean | Promise<boolean>;
-      return (await Promise.race([validate.call(this.#factory, resource), timedOut])) === true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   #requeueFront(waiter: Waiter<T>): void {
-    waiter.queued = true;
-    this.#waiting++;
-    this.#waiters.pushFront(waiter);
-    waiter.startTimer();
+    this.#queue.requeueFront(waiter);
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined): void {
@@ -516,27 +475,22 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    */
   #dispatch(): void {
     if (this.#closing !== undefined) return;
-    while (this.#waiting > 0 && this.#idle.length > 0) {
+    while (this.#queue.count > 0 && this.#idle.length > 0) {
       const entry = this.#takeIdle();
       if (entry === undefined) break;
       this.#serve(this.#nextWaiter() as Waiter<T>, entry);
     }
-    const uncovered = this.#waiting > this.#creates.size - this.#unownedCreates.size;
-    if (uncovered && (this.#room() > 0 || this.#unownedCreates.size > 0)) this.#coverWaiters();
+    const uncovered = this.#queue.count > this.#creates.ownedCount;
+    if (uncovered && (this.#room() > 0 || this.#creates.unownedCount > 0)) this.#coverWaiters();
   }
 
   /** Gives each waiter without a create one: an unowned running create first, else a new one if there is room. */
   #coverWaiters(): void {
     const backingOff = this.#backoff.isWaiting(Date.now());
     let blocked = false;
-    for (const waiter of this.#waiters) {
-      if (!waiter.queued || waiter.create !== null) continue;
-      const spare = first(this.#unownedCreates);
-      if (spare !== undefined) {
-        this.#unownedCreates.delete(spare);
-        spare.owner = waiter;
-        waiter.create = spare;
-      } else if (this.#room() > 0 && (!backingOff || waiter.failsFast)) {
+    for (const waiter of this.#queue) {
+      if (waiter.create !== null || this.#creates.adopt(waiter)) continue;
+      if (this.#room() > 0 && (!backingOff || waiter.failsFast)) {
         this.#startCreate(waiter);
       } else if (waiter.failsFast) {
         this.#settle(waiter, undefined, new PoolExhaustedError(this.#snapshot()));
@@ -551,14 +505,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   #startCreate(owner: Waiter<T> | null): void {
     // Reserve the slot before awaiting create() so concurrent acquires cannot overshoot size.
-    const create = new CreateOperation<T>(this.#generation);
-    this.#creates.add(create);
-    if (owner === null) {
-      this.#unownedCreates.add(create);
-    } else {
-      create.owner = owner;
-      owner.create = create;
-    }
+    const create = this.#creates.start(this.#generation, owner);
     if (this.#options.createTimeoutMs !== Infinity) {
       create.timer = setTimeout(() => this.#onCreateTimeout(create), this.#options.createTimeoutMs);
       create.timer.unref();
@@ -578,16 +525,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#onCreated(create, resource);
   }
 
-  #endCreate(create: CreateOperation<T>): boolean {
-    if (create.timer !== undefined) clearTimeout(create.timer);
-    const heldSlot = this.#creates.delete(create);
-    this.#unownedCreates.delete(create);
-    create.abandoned = true;
-    return heldSlot;
-  }
-
   #onCreated(create: CreateOperation<T>, resource: T): void {
-    const heldSlot = this.#endCreate(create);
+    const heldSlot = this.#creates.end(create);
     if (this.#entries.has(resource)) {
       this.#onCreateFailed(create, new InvalidResourceError('factory.create returned a resource the pool already holds'));
       return;
@@ -602,7 +541,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       // Abandoned (timed out, cancelled, closed) or from a retired generation: nobody may use it. Its owner keeps
       // its place in the queue and gets covered again below.
       void this.#destroy(entry);
-      if (owner !== null) this.#unlinkCreate(owner);
+      if (owner !== null) this.#creates.unlink(owner);
     } else if (owner !== null && owner.isPending) {
       this.#settle(owner, entry);
     } else {
@@ -613,12 +552,12 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   #onCreateFailed(create: CreateOperation<T>, error: unknown): void {
-    const heldSlot = this.#endCreate(create);
+    const heldSlot = this.#creates.end(create);
     if (heldSlot) this.#recordCreateFailure(error);
     const owner = create.owner;
     if (owner !== null) {
       if (owner.isPending) this.#settle(owner, undefined, new CreateError(error));
-      else this.#unlinkCreate(owner);
+      else this.#creates.unlink(owner);
     } else if (heldSlot && this.#closing === undefined) {
       this.#report(new CreateError(error));
     }
@@ -643,17 +582,17 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /** Frees a create's slot and aborts the factory's work; a late result is destroyed. */
   #abandon(create: CreateOperation<T>, reason: unknown): void {
-    this.#endCreate(create);
+    this.#creates.end(create);
     create.controller.abort(reason);
   }
 
   #cancelSurplusCreates(): void {
-    for (const create of [...this.#creates].reverse()) {
+    for (const create of this.#creates.list().reverse()) {
       if (this.#total() <= this.#size) break;
       const owner = create.owner;
       this.#abandon(create, new DOMException(SHRINK_REASON, 'AbortError'));
       if (owner === null) continue;
-      this.#unlinkCreate(owner);
+      this.#creates.unlink(owner);
       // A fail-fast caller never waits for a release; a waiting one keeps its place.
       if (owner.failsFast) this.#settle(owner, undefined, new PoolExhaustedError(this.#snapshot()));
     }
@@ -673,10 +612,10 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #fillMinIdle(): void {
     if (this.#closing !== undefined || this.#options.minIdle === 0) return;
     if (this.#backoff.isWaiting(Date.now())) {
-      if (this.#idle.length + this.#unownedCreates.size < this.#options.minIdle) this.#scheduleRetry();
+      if (this.#idle.length + this.#creates.unownedCount < this.#options.minIdle) this.#scheduleRetry();
       return;
     }
-    while (this.#idle.length + this.#unownedCreates.size < this.#options.minIdle && this.#room() > 0) {
+    while (this.#idle.length + this.#creates.unownedCount < this.#options.minIdle && this.#room() > 0) {
       this.#startCreate(null);
     }
   }
@@ -752,7 +691,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   #checkClosed(): void {
     if (this.#finishClose === undefined) return;
-    if (this.#entries.size > 0 || this.#creates.size > 0 || this.#pending.size > 0) return;
+    if (this.#entries.size > 0 || this.#creates.count > 0 || this.#pending.size > 0) return;
     clearTimeout(this.#closeTimer);
     const finish = this.#finishClose;
     this.#finishClose = undefined;
@@ -762,7 +701,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   // ---- small helpers ----------------------------------------------------------------------------------------
 
   #total(): number {
-    return this.#idle.length + this.#inUse + this.#creates.size;
+    return this.#idle.length + this.#inUse + this.#creates.count;
   }
 
   #room(): number {
@@ -774,8 +713,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       size: this.#size,
       idle: this.#idle.length,
       inUse: this.#inUse,
-      creating: this.#creates.size,
-      waiting: this.#waiting,
+      creating: this.#creates.count,
+      waiting: this.#queue.count,
     };
   }
 
@@ -827,11 +766,6 @@ function captureStack(): string {
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
-}
-
-function first<V>(set: Set<V>): V | undefined {
-  for (const value of set) return value;
-  return undefined;
 }
 
 function noop(): void {}

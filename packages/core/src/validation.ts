@@ -1,0 +1,23 @@
+import type { Factory } from './options.js';
+
+/**
+ * Runs `factory.validate(resource)` with a time limit. `false`, a throw, a rejection or no answer within
+ * `timeoutMs` all mean invalid.
+ */
+export async function validateWithTimeout<T>(factory: Factory<T>, resource: T, timeoutMs: number): Promise<boolean> {
+  const validate = factory.validate;
+  if (validate === undefined) return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+    timer.unref();
+  });
+  try {
+    const verdict = Promise.resolve().then(() => validate.call(factory, resource));
+    return (await Promise.race([verdict, timedOut])) === true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
