@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createPool } from '@pool/core';
+import { ValidatingFactory, flush, stateOf, useFakeClock, type TestResource } from './support/pool-helpers.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A pool with two idle resources, `older` released before `newer`. */
+async function poolWithTwoIdle(factory: ValidatingFactory, options: { validateTimeoutMs?: number } = {}) {
+  const pool = createPool(factory, { size: 3, ...options });
+  const older = await pool.acquire();
+  const newer = await pool.acquire();
+  await pool.release(older);
+  await pool.release(newer);
+  return { pool, older, newer };
+}
+
+describe('validate', () => {
+  // Regression: the seed handed out an idle connection that had died while idle.
+  it('an idle resource that fails validation is destroyed and the next idle one is handed out', async () => {
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory);
+    newer.broken = true; // died while idle
+    factory.validation = (resource) => !resource.broken;
+    expect(await pool.acquire()).toBe(older);
+    expect(newer.alive).toBe(false);
+    expect(factory.validated).toEqual([newer, older]);
+    expect(pool.stats()).toMatchObject({ idle: 0, inUse: 1, validationFailures: 1, destroyed: 1 });
+  });
+
+  it('when every idle resource fails validation, a new one is created', async () => {
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory);
+    factory.validation = () => false;
+    const resource = await pool.acquire();
+    expect([older, newer]).not.toContain(resource);
+    expect(factory.destroyed).toEqual([newer, older]);
+    expect(pool.stats()).toMatchObject({ inUse: 1, created: 3, destroyed: 2, validationFailures: 2 });
+  });
+
+  it('a newly created resource is handed out without validation', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 2 });
+    await pool.acquire();
+    expect(factory.validated).toEqual([]);
+  });
+
+  it('a validate that throws counts as invalid', async () => {
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory);
+    factory.validation = (resource: TestResource) => {
+      if (resource === newer) throw new Error('validate blew up');
+      return true;
+    };
+    expect(await pool.acquire()).toBe(older);
+    expect(newer.alive).toBe(false);
+  });
+
+  it('a validate that rejects counts as invalid', async () => {
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory);
+    factory.validation = (resource: TestResource) =>
+      resource === newer ? Promise.reject(new Error('validate rejected')) : Promise.resolve(true);
+    expect(await pool.acquire()).toBe(older);
+    expect(newer.alive).toBe(false);
+  });
+
+  it('a validate that returns a truthy non-boolean counts as invalid', async () => {
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory);
+    factory.validation = (resource: TestResource) => (resource === newer ? ('yes' as unknown as boolean) : true);
+    expect(await pool.acquire()).toBe(older);
+    expect(newer.alive).toBe(false);
+  });
+
+  it('a validate that hangs past validateTimeoutMs counts as invalid', async () => {
+    useFakeClock();
+    const factory = new ValidatingFactory();
+    const { pool, older, newer } = await poolWithTwoIdle(factory, { validateTimeoutMs: 500 });
+    factory.validation = (resource: TestResource) => (resource === newer ? new Promise<boolean>(() => {}) : true);
+    const acquiring = pool.acquire();
+    await vi.advanceTimersByTimeAsync(499);
+    expect(await stateOf(acquiring)).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await acquiring).toBe(older);
+    expect(newer.alive).toBe(false);
+    expect(pool.stats()).toMatchObject({ validationFailures: 1 });
+  });
+
+  it('a resource being validated is counted in use, so the pool cannot overshoot its size', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity });
+    await pool.release(await pool.acquire());
+    let finishValidation: (valid: boolean) => void = () => {};
+    factory.validation = () => new Promise<boolean>((resolve) => (finishValidation = resolve));
+    const first = pool.acquire();
+    const second = pool.acquire();
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 0, inUse: 1, creating: 0, waiting: 1 });
+    finishValidation(true);
+    const resource = await first;
+    expect(await stateOf(second)).toBe('pending');
+    expect(factory.createCalls).toBe(1);
+    await pool.release(resource);
+    expect(await second).toBe(resource);
+  });
+});
