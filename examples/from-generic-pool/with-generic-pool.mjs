@@ -1,0 +1,40 @@
+// The program on generic-pool. Compare with with-pool-core.mjs: only the lines marked MIGRATION differ.
+import { createPool } from 'generic-pool'; // MIGRATION: import
+import { connectionFactory } from './factory.mjs';
+
+const pool = createPool(connectionFactory(), {
+  max: 2, // MIGRATION: options
+  acquireTimeoutMillis: 100,
+  testOnBorrow: true,
+});
+const isAcquireTimeout = (error) => error.name === 'TimeoutError'; // MIGRATION: error check
+const shutDown = async () => {
+  await pool.drain(); // MIGRATION: shutdown
+  await pool.clear();
+};
+
+// ---- from here on, the same in both files -------------------------------------------------------------------
+const answers = await Promise.all(
+  ['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 4'].map((sql) => pool.use((connection) => connection.query(sql))),
+);
+console.log(`use: ${answers.join('; ')}`);
+
+const connection = await pool.acquire();
+try {
+  console.log(`acquire: ${await connection.query('SELECT now()')}`);
+} finally {
+  await pool.release(connection);
+}
+
+const [first, second] = await Promise.all([pool.acquire(), pool.acquire()]);
+try {
+  await pool.acquire();
+} catch (error) {
+  if (!isAcquireTimeout(error)) throw error;
+  console.log('full pool: the third acquire timed out after 100 ms');
+}
+await pool.release(first);
+await pool.release(second);
+
+await shutDown();
+console.log('closed');
