@@ -41,6 +41,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       `cluster-node-timeout ${nodeTimeoutMs}`,
       // A replica may fail over even if it lost the link to its master a while ago (the test kills masters).
       'cluster-replica-validity-factor 0',
+      'repl-diskless-sync-delay 0',
     ],
   });
   const cluster = new RunningCluster(nodes);

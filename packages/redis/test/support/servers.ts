@@ -33,6 +33,12 @@ export interface StartServerOptions {
 }
 
 const HOST = '127.0.0.1';
+
+/** Every server still running, killed synchronously if the test process exits before its teardown ran. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 const START_ATTEMPTS = 3;
 const READY_TIMEOUT_MS = 10_000;
 
@@ -111,8 +117,10 @@ class SpawnedServer implements ServerProcess {
     this.port = port;
     this.address = `${HOST}:${port}`;
     this.dir = dir;
+    running.add(child);
     this.#exited = new Promise((resolve) => {
       child.once('exit', () => {
+        running.delete(child);
         this.#running = false;
         resolve();
       });
@@ -149,8 +157,10 @@ export async function rawCommand(port: number, command: string, timeoutMs = 1_00
   });
 }
 
+/** Up means it answers: PONG, or NOAUTH from a server with `requirepass`. */
 async function ping(port: number): Promise<boolean> {
-  return (await rawCommand(port, 'PING')).startsWith('+PONG');
+  const reply = await rawCommand(port, 'PING');
+  return reply.startsWith('+PONG') || reply.startsWith('-NOAUTH');
 }
 
 /** Polls `check` every 50 ms until it is true; throws `message` after `timeoutMs`. Never used to wait for time itself. */
