@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AcquireTimeoutError, QueueFullError, createPool } from '@pool/core';
+import { ControlledFactory, flush, rejectionOf, stateOf, useFakeClock } from './support/pool-helpers.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('acquire timeouts and the wait queue', () => {
+  it('an acquire that waits past acquireTimeoutMs rejects with AcquireTimeoutError carrying a snapshot', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: 1_000 });
+    const held = await pool.acquire();
+    const timingOut = rejectionOf(pool.acquire());
+    const patient = pool.acquire({ timeoutMs: Infinity });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(await stateOf(timingOut)).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await timingOut;
+    expect(error).toBeInstanceOf(AcquireTimeoutError);
+    expect(error).toMatchObject({
+      code: 'ACQUIRE_TIMEOUT',
+      snapshot: { size: 1, idle: 0, inUse: 1, creating: 0, waiting: 1 },
+    });
+    expect(pool.stats()).toMatchObject({ timeouts: 1, waiting: 1 });
+    await pool.release(held);
+    expect(await patient).toBe(held);
+  });
+
+  it('an acquire timeout carries the last create error as its cause', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const failure = new Error('connection refused');
+    factory.createErrors.push(failure);
+    const pool = createPool(factory, { size: 1, createRetryDelayMs: 1_000, createRetryMaxDelayMs: 1_000 });
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'CREATE_FAILED' });
+    // The pool now backs off (500..1000 ms), so this waiter sees no create before its timeout.
+    const waiting = rejectionOf(pool.acquire({ timeoutMs: 100 }));
+    await vi.advanceTimersByTimeAsync(100);
+    const error = await waiting;
+    expect(error).toMatchObject({ code: 'ACQUIRE_TIMEOUT', cause: failure });
+  });
+
+  it('a per-call timeoutMs makes a fail-fast pool wait', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1 });
+    const held = await pool.acquire();
+    const waiting = pool.acquire({ timeoutMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(500);
+    await pool.release(held);
+    expect(await waiting).toBe(held);
+  });
+
+  it('a per-call timeoutMs of 0 fails fast on a waiting pool', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity });
+    await pool.acquire();
+    await expect(pool.acquire({ timeoutMs: 0 })).rejects.toMatchObject({
+      code: 'POOL_EXHAUSTED',
+      message: 'Max resources 1 exhausted',
+    });
+    expect(pool.stats()).toMatchObject({ waiting: 0 });
+  });
+
+  it('a per-call negative timeoutMs rejects with INVALID_OPTION', async () => {
+    const pool = createPool(new ControlledFactory(), { size: 1 });
+    await expect(pool.acquire({ timeoutMs: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(pool.acquire({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
+  it('an acquire that times out while its create is in flight leaves the resource to the next waiter', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const gate = factory.holdNextCreate();
+    const pool = createPool(factory, { size: 1 });
+    const timingOut = rejectionOf(pool.acquire({ timeoutMs: 100 }));
+    const next = pool.acquire({ timeoutMs: Infinity });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await timingOut).toMatchObject({ code: 'ACQUIRE_TIMEOUT' });
+    gate.resolve();
+    const resource = await next;
+    expect(resource).toBe(factory.created[0]);
+    expect(pool.stats()).toMatchObject({ inUse: 1, created: 1, destroyed: 0 });
+  });
+
+  it('an acquire that times out while its create is in flight leaves the resource idle when nobody waits', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const gate = factory.holdNextCreate();
+    const pool = createPool(factory, { size: 1 });
+    const timingOut = rejectionOf(pool.acquire({ timeoutMs: 100 }));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await timingOut).toMatchObject({ code: 'ACQUIRE_TIMEOUT' });
+    gate.resolve();
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, creating: 0, created: 1, destroyed: 0 });
+    expect(await pool.acquire()).toBe(factory.created[0]);
+  });
+
+  it('maxWaiting refuses the next caller with QueueFullError', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity, maxWaiting: 1 });
+    const held = await pool.acquire();
+    const queued = pool.acquire();
+    const error = await rejectionOf(pool.acquire());
+    expect(error).toBeInstanceOf(QueueFullError);
+    expect(error).toMatchObject({ code: 'QUEUE_FULL', snapshot: { size: 1, inUse: 1, waiting: 1 } });
+    await pool.release(held);
+    expect(await queued).toBe(held);
+  });
+
+  it('maxWaiting 0 refuses every caller that would wait', async () => {
+    const pool = createPool(new ControlledFactory(), { size: 1, acquireTimeoutMs: Infinity, maxWaiting: 0 });
+    await pool.acquire();
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+  });
+
+  it('a timed-out waiter never receives a resource later', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: 100 });
+    const held = await pool.acquire();
+    const timingOut = rejectionOf(pool.acquire());
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await timingOut).toMatchObject({ code: 'ACQUIRE_TIMEOUT' });
+    await pool.release(held);
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, waiting: 0, acquired: 1 });
+  });
+});
