@@ -1,0 +1,103 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, closedPort, runNode, type ProgramResult } from './support/run-program.js';
+
+// Each example is a program a user runs with `node`; these tests run them the same way, against the built packages,
+// and check what they print. A program that does not exit on its own (a pool left open) fails on its time limit.
+
+beforeAll(assertBuilt);
+
+/** Asserts a clean run: exit 0, in time, nothing on stderr (no warnings, no unhandled errors). */
+function expectCleanExit(result: ProgramResult): void {
+  expect({ code: result.code, timedOut: result.timedOut, stderr: result.stderr }).toEqual({ code: 0, timedOut: false, stderr: '' });
+}
+
+/** Asserts the program's last line reports as many connections destroyed as created (and at least one). */
+function expectAllDestroyed(stdout: string): void {
+  const match = /closed: created (\d+), destroyed (\d+)/.exec(stdout);
+  expect(match, stdout).not.toBeNull();
+  expect(Number(match?.[1])).toBeGreaterThan(0);
+  expect(match?.[2]).toBe(match?.[1]);
+}
+
+describe('examples/in-memory', () => {
+  it('uses, waits, fails fast with POOL_EXHAUSTED and drops broken connections with no server', async () => {
+    const result = await runNode('examples/in-memory/main.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toContain('use: INCR visits -> 1');
+    expect(result.stdout).toContain('acquire: reused connection #1: GET greeting -> hello');
+    expect(result.stdout).toContain('wait: served with connection #1 after the release');
+    expect(result.stdout).toContain('fail fast: POOL_EXHAUSTED (Max resources 2 exhausted)');
+    expect(result.stdout).toContain('broken: dropped; stats {"idle":0,"inUse":0,"created":2,"destroyed":2}');
+    expect(result.stdout).toContain('after: GET greeting -> hello');
+    expectAllDestroyed(result.stdout);
+  });
+});
+
+describe('examples/demo (pnpm demo)', () => {
+  it('falls back to the in-memory backend when no Redis answers at REDIS_URL, and says so', async () => {
+    const port = await closedPort();
+    const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    expectCleanExit(result);
+    expect(result.stdout).toContain(`backend: in-memory (no Redis at 127.0.0.1:${port}: ECONNREFUSED`);
+    expect(result.stdout).toContain('refused at once: PoolExhaustedError POOL_EXHAUSTED: Max resources 3 exhausted');
+    expect(result.stdout).toMatch(/served #\d after \d+ ms, by a release 300 ms later/);
+    expect(result.stdout).toContain('a caller that waits only 250 ms: AcquireTimeoutError ACQUIRE_TIMEOUT');
+    expect(result.stdout).toContain('after resize(5): size 5, idle 0, in use 5, creating 0, waiting 0');
+    expect(result.stdout).toContain('resize(2) closed the surplus idle ones: size 2, idle 2, in use 0');
+    expect(result.stdout).toMatch(/#\d is dead: /);
+    expect(result.stdout).toMatch(/retired by closeOnError\): size 2, idle 0, in use 0/);
+    expect(result.stdout).toContain('timeouts 1, createErrors 0, destroyErrors 0');
+    expectAllDestroyed(result.stdout);
+  });
+});
+
+describe('examples/tcp', () => {
+  it('pools sockets to its own echo server, replaces dropped idle sockets and destroys a broken held one', async () => {
+    const result = await runNode('examples/tcp/main.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toMatch(/^echo server on 127\.0\.0\.1:\d+$/m);
+    const replies = Array.from({ length: 8 }, (_, index) => `hello ${index}`).join(', ');
+    expect(result.stdout).toContain(`8 requests answered: ${replies}`);
+    expect(result.stdout).toContain('sockets open on the server: 4; pool stats: created 4, idle 4');
+    expect(result.stdout).toContain('after the server dropped all: "after the drop"; invalid idle sockets destroyed: 4');
+    expect(result.stdout).toContain('request on a dropped socket failed:');
+    expect(result.stdout).toContain('released the broken socket: destroyed 1, idle now 0');
+    expectAllDestroyed(result.stdout);
+  });
+});
+
+describe('examples/postgres', () => {
+  it('runs a transaction on one client and drops every client after the server kills one (closeOnError)', async () => {
+    const result = await runNode('examples/postgres/main.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toMatch(/^connected to PostgreSQL \d+/m);
+    expect(result.stdout).toContain('transaction committed: /=2, /about=1');
+    expect(result.stdout).toMatch(/6 queries ran on [123] server connection\(s\)/);
+    expect(result.stdout).toContain('query on the killed connection failed:');
+    expect(result.stdout).toMatch(/after the kill: idle 0, in use 0, destroyed (\d) of \1\n/);
+    expect(result.stdout).toContain('fresh client: temp table gone with its session: true');
+    expectAllDestroyed(result.stdout);
+  });
+});
+
+describe('examples/from-generic-pool', () => {
+  const expectedOutput = [
+    'use: SELECT 1 -> ok; SELECT 2 -> ok; SELECT 3 -> ok; SELECT 4 -> ok',
+    'acquire: SELECT now() -> ok',
+    'full pool: the third acquire timed out after 100 ms',
+    'closed',
+    '',
+  ].join('\n');
+
+  it('the generic-pool version runs and exits', async () => {
+    const result = await runNode('examples/from-generic-pool/with-generic-pool.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toBe(expectedOutput);
+  });
+
+  it('the @pool/core version prints exactly the same and exits', async () => {
+    const result = await runNode('examples/from-generic-pool/with-pool-core.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toBe(expectedOutput);
+  });
+});
