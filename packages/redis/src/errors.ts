@@ -1,0 +1,100 @@
+/**
+ * Stable machine-readable codes carried by every {@link RedisPoolError}. Match on `error.code`, never on the message.
+ * Errors of the pool engine itself (`POOL_EXHAUSTED`, `POOL_CLOSED`, ...) stay `@pool/core`'s `PoolError`s.
+ */
+export type RedisErrorCode =
+  | 'REDIS_REPLY'
+  | 'REDIS_CONNECTION'
+  | 'REDIS_TIMEOUT'
+  | 'INVALID_OPTION'
+  | 'INVALID_URL'
+  | 'INVALID_ARGUMENT'
+  | 'SUBSCRIBER_CLOSED';
+
+/**
+ * Base class of every error `@pool/redis` throws. It is its own base (not `@pool/core`'s `PoolError`, whose codes are
+ * a closed set); both carry a stable `code`. No message, property or `cause` of it ever holds a password or the
+ * credentials of a URL: ioredis errors are copied into sanitised errors before they are attached.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await redis.execute('GET', 'key');
+ * } catch (error) {
+ *   if (error instanceof RedisPoolError && error.code === 'REDIS_TIMEOUT') retryLater();
+ * }
+ * ```
+ */
+export class RedisPoolError extends Error {
+  /** Stable identifier of the failure; see {@link RedisErrorCode}. */
+  readonly code: RedisErrorCode;
+
+  constructor(code: RedisErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The server answered with an error reply (`WRONGTYPE`, `NOSCRIPT`, `NOPERM`, `WRONGPASS`, ...). The message is the
+ * server's; the connection stays usable.
+ */
+export class RedisReplyError extends RedisPoolError {
+  /** The first word of the server's message, e.g. `WRONGTYPE` or `ERR`. */
+  readonly replyCode: string;
+  /** The command that got the error reply, upper-cased (never its arguments). */
+  readonly command: string;
+
+  constructor(message: string, command: string) {
+    super('REDIS_REPLY', message);
+    this.replyCode = /^[A-Z]+/.exec(message)?.[0] ?? 'ERR';
+    this.command = command;
+  }
+}
+
+/** The connection failed or closed (refused, reset, killed server, TLS failure). `cause` is a sanitised copy. */
+export class RedisConnectionError extends RedisPoolError {
+  constructor(message: string, cause?: unknown) {
+    super('REDIS_CONNECTION', message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** A connect took longer than `connTimeoutMs`, or a command longer than its read timeout. */
+export class RedisTimeoutError extends RedisPoolError {
+  /** The limit that ran out, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, timeoutMs: number) {
+    super('REDIS_TIMEOUT', message);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** An option of {@link createRedisPool} is missing, out of range or of the wrong type. The message names it. */
+export class InvalidRedisOptionError extends RedisPoolError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
+
+/** A `redis://` or `rediss://` URL could not be used. The message names the problem and shows no credentials. */
+export class InvalidRedisUrlError extends RedisPoolError {
+  constructor(message: string) {
+    super('INVALID_URL', message);
+  }
+}
+
+/** A command name or argument is not a string, finite number or Buffer. Nothing was sent to the server. */
+export class InvalidArgumentError extends RedisPoolError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** The {@link Subscriber} was closed; its commands and iterators end with this. */
+export class SubscriberClosedError extends RedisPoolError {
+  constructor() {
+    super('SUBSCRIBER_CLOSED', 'Subscriber is closed');
+  }
+}
