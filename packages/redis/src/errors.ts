@@ -9,7 +9,12 @@ export type RedisErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_URL'
   | 'INVALID_ARGUMENT'
-  | 'SUBSCRIBER_CLOSED';
+  | 'SUBSCRIBER_CLOSED'
+  // Multi-server pools (hash, cluster, sentinel): see targets.ts and sentinel-pool.ts.
+  | 'NO_TARGET'
+  | 'UNKNOWN_NODE'
+  | 'CROSS_SLOT'
+  | 'NO_MASTER';
 
 /**
  * Base class of every error `@pool/redis` throws. It is its own base (not `@pool/core`'s `PoolError`, whose codes are

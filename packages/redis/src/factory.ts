@@ -26,8 +26,13 @@ export class RedisConnectionFactory implements Factory<Redis> {
   /** Connects a new connection, or rejects with a typed, sanitised error within `connTimeoutMs` or on `signal`. */
   async create(signal?: AbortSignal): Promise<Redis> {
     const connection = new Redis(this.#ioredisOptions);
-    // Without a listener ioredis prints unhandled errors; every error also fails the command or connect it hit.
-    connection.on('error', () => this.#broken.add(connection));
+    // The first error event says why a handshake failed (WRONGPASS, ECONNREFUSED); the connect and PING promises only
+    // see its echo ("Connection is closed.", NOAUTH). Listening also stops ioredis printing unhandled errors.
+    let firstError: unknown;
+    connection.on('error', (error: unknown) => {
+      firstError ??= error;
+      this.#broken.add(connection);
+    });
     connection.on('end', () => this.#broken.add(connection));
     let onAbort: (() => void) | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,7 +48,8 @@ export class RedisConnectionFactory implements Factory<Redis> {
       return connection;
     } catch (error) {
       connection.disconnect();
-      throw this.#redactor.toRedisError(error, 'connect', this.#options.connTimeoutMs);
+      const reason = error instanceof RedisTimeoutError ? error : (firstError ?? error);
+      throw this.#redactor.toRedisError(reason, 'connect', this.#options.connTimeoutMs);
     } finally {
       clearTimeout(timer);
       if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);

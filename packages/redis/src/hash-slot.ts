@@ -7,7 +7,7 @@
 export const SLOT_COUNT = 16_384;
 
 /** A key as a command carries it. */
-export type RedisKey = string | Buffer | Uint8Array | number;
+export type RedisKey = string | Buffer | number;
 
 /** CRC16-XMODEM (poly 0x1021, init 0, no reflection) as a table, built once. */
 const CRC16_TABLE: Uint16Array = buildCrc16Table();
