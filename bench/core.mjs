@@ -23,6 +23,7 @@ const args = parseArgs(process.argv.slice(2));
 const OPS_PER_ROUND = args.ops ?? 200_000;
 const ROUNDS = args.rounds ?? 7;
 const WARMUP_ROUNDS = 2;
+const WARMUP_MIN_MS = 500;
 const HEAP_CYCLES = args['heap-cycles'] ?? 1_000_000;
 
 const gc = globalThis.gc ?? exposeGc();
@@ -130,10 +131,16 @@ async function runScenario(workers) {
   const pools = [];
   for (const contender of CONTENDERS) {
     const pool = contender.open();
-    for (let i = 0; i < WARMUP_ROUNDS; i++) await runRound(contender, pool, workers, OPS_PER_ROUND / 4);
+    // Warm up by rounds and by time: on a busy machine the JIT's background compiles land late, and a scenario
+    // whose code path earlier scenarios never took (256 workers: the waiter queue) would otherwise be measured cold.
+    const warmupStart = performance.now();
+    for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) {
+      await runRound(contender, pool, workers, OPS_PER_ROUND / 4);
+    }
     pools.push(pool);
   }
   const rounds = CONTENDERS.map(() => []);
+  const indexOf = Object.fromEntries(CONTENDERS.map((contender, i) => [contender.key, i]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < CONTENDERS.length; k++) {
       const index = (round + k) % CONTENDERS.length;
@@ -167,6 +174,12 @@ async function runScenario(workers) {
     overTarn: { target: TARGETS.overTarn, ratio: ratios.coreOverTarn },
     overFreeList: { target: TARGETS.overFreeList, ratio: ratios.coreOverFreeList },
   };
+  // Per-round ratios pair runs made back to back, so they show how much the machine's load moved the ratio.
+  const perRound = (a, b) => rounds[indexOf.core].map((value, round) => value / rounds[indexOf[b]][round]);
+  const spread = (values) => ({ min: Math.min(...values), max: Math.max(...values) });
+  targets.overGenericPool.roundRange = spread(perRound('core', 'genericPool'));
+  targets.overTarn.roundRange = spread(perRound('core', 'tarn'));
+  targets.overFreeList.roundRange = spread(perRound('core', 'freeList'));
   for (const t of Object.values(targets)) t.pass = t.ratio >= t.target;
   return { workers, results, ratios, targets };
 }
@@ -199,6 +212,7 @@ function machineInfo() {
     cores: cpus.length,
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: os.loadavg()[0],
     date: new Date().toISOString(),
   };
 }
@@ -219,7 +233,8 @@ function printTable(scenarios) {
 
 function printTargets(scenarios) {
   const header = ['workers', `core/gp >= ${TARGETS.overGenericPool}x`, `core/tarn >= ${TARGETS.overTarn}x`, `core/free >= ${TARGETS.overFreeList}x`];
-  const cell = (t) => `${formatRatio(t.ratio)} ${t.pass ? 'PASS' : 'MISS'}`;
+  const cell = (t) =>
+    `${formatRatio(t.ratio)} ${t.pass ? 'PASS' : 'MISS'} (rounds ${t.roundRange.min.toFixed(2)}-${t.roundRange.max.toFixed(2)})`;
   const rows = scenarios.map((s) => [String(s.workers), cell(s.targets.overGenericPool), cell(s.targets.overTarn), cell(s.targets.overFreeList)]);
   printAligned([header, ...rows]);
 }
@@ -264,8 +279,9 @@ function parseArgs(argv) {
 
 const machine = machineInfo();
 console.log(`core: acquire+release throughput, pool size ${POOL_SIZE}, ${OPS_PER_ROUND.toLocaleString('en-US')} ops/round,`);
-console.log(`      ${WARMUP_ROUNDS} warm-up + ${ROUNDS} interleaved rounds, median ops/s`);
-console.log(`      ${machine.cpu} x${machine.cores}, node ${machine.node}, ${machine.platform}, ${machine.date}\n`);
+console.log(`      ${WARMUP_ROUNDS}+ warm-up rounds (>= ${WARMUP_MIN_MS} ms) + ${ROUNDS} interleaved rounds, median ops/s`);
+console.log(`      ${machine.cpu} x${machine.cores}, node ${machine.node}, ${machine.platform}, ${machine.date}`);
+console.log(`      load average (1 min) at start: ${machine.loadAverage1m.toFixed(2)}${machine.loadAverage1m > machine.cores / 2 ? ' (busy machine: expect noisy numbers)' : ''}\n`);
 
 const scenarios = [];
 for (const workers of WORKER_COUNTS) {
@@ -274,7 +290,7 @@ for (const workers of WORKER_COUNTS) {
 }
 console.log('');
 printTable(scenarios);
-console.log('\nTargets (@pool/core vs each):');
+console.log('\nTargets (@pool/core vs each; ratio of medians, and the range of per-round ratios):');
 printTargets(scenarios);
 
 console.log(`\nHeap: ${HEAP_CYCLES.toLocaleString('en-US')} acquire/release cycles on @pool/core, heapUsed after forced GC`);
@@ -293,7 +309,14 @@ mkdirSync(resultsDir, { recursive: true });
 const output = {
   section: 'core',
   machine,
-  config: { poolSize: POOL_SIZE, opsPerRound: OPS_PER_ROUND, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, workerCounts: WORKER_COUNTS },
+  config: {
+    poolSize: POOL_SIZE,
+    opsPerRound: OPS_PER_ROUND,
+    rounds: ROUNDS,
+    warmupRounds: WARMUP_ROUNDS,
+    warmupMinMs: WARMUP_MIN_MS,
+    workerCounts: WORKER_COUNTS,
+  },
   targets: TARGETS,
   scenarios,
   heap,

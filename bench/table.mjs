@@ -24,8 +24,8 @@ lines.push(
 );
 lines.push(
   `Each worker loops \`const r = await pool.acquire(); await pool.release(r);\` on a pool of ${config.poolSize} trivial ` +
-    `resources (waiting mode); ${config.opsPerRound.toLocaleString('en-US')} cycles per round, ${config.warmupRounds} warm-up ` +
-    `and ${config.rounds} interleaved rounds, median ops/s. "free-list" is a hand-written array plus FIFO waiter queue, ` +
+    `resources (waiting mode); ${config.opsPerRound.toLocaleString('en-US')} cycles per round, warm-up, then ` +
+    `${config.rounds} interleaved rounds, median ops/s. "free-list" is a hand-written array plus FIFO waiter queue, ` +
     'the least work any pool can do.',
 );
 lines.push('');
@@ -46,6 +46,10 @@ lines.push(
     '(✓ met, ✗ missed on this run).',
 );
 lines.push('');
+if (machine.loadAverage1m !== undefined && machine.loadAverage1m > machine.cores / 2) {
+  lines.push(`The machine was busy during this run (load average ${machine.loadAverage1m.toFixed(2)} on ${machine.cores} cores).`);
+  lines.push('');
+}
 for (const h of heap) {
   lines.push(
     `Heap over ${h.cycles.toLocaleString('en-US')} cycles with ${h.workers} workers (after forced GC): ` +
