@@ -34,20 +34,34 @@ describe('examples/in-memory', () => {
 });
 
 describe('examples/demo (pnpm demo)', () => {
+  /** The tour's claims, whichever backend ran it. */
+  function expectTour(stdout: string): void {
+    expect(stdout).toContain('acquired #1; GET pool-demo:greeting -> hello from the pool');
+    expect(stdout).toContain('refused at once: PoolExhaustedError POOL_EXHAUSTED: Max resources 3 exhausted');
+    expect(stdout).toMatch(/served #\d after \d+ ms, by a release 300 ms later/);
+    expect(stdout).toContain('a caller that waits only 250 ms: AcquireTimeoutError ACQUIRE_TIMEOUT');
+    expect(stdout).toContain('after resize(5): size 5, idle 0, in use 5, creating 0, waiting 0');
+    expect(stdout).toContain('resize(2) closed the surplus idle ones: size 2, idle 2, in use 0');
+    expect(stdout).toMatch(/#\d is dead: /);
+    expect(stdout).toMatch(/retired by closeOnError\): size 2, idle 0, in use 0/);
+    expect(stdout).toMatch(/next acquire makes a fresh connection #\d: PING -> PONG/);
+    expect(stdout).toContain('timeouts 1, createErrors 0, destroyErrors 0');
+    expectAllDestroyed(stdout);
+  }
+
+  it('uses the Redis at 127.0.0.1:6379 when REDIS_URL is unset, and says so', async () => {
+    const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: undefined } });
+    expectCleanExit(result);
+    expect(result.stdout).toMatch(/^\[ *[\d.]+s\] backend: Redis at 127\.0\.0\.1:6379 \(@pool\/redis on ioredis\)$/m);
+    expectTour(result.stdout);
+  });
+
   it('falls back to the in-memory backend when no Redis answers at REDIS_URL, and says so', async () => {
     const port = await closedPort();
     const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     expectCleanExit(result);
     expect(result.stdout).toContain(`backend: in-memory (no Redis at 127.0.0.1:${port}: ECONNREFUSED`);
-    expect(result.stdout).toContain('refused at once: PoolExhaustedError POOL_EXHAUSTED: Max resources 3 exhausted');
-    expect(result.stdout).toMatch(/served #\d after \d+ ms, by a release 300 ms later/);
-    expect(result.stdout).toContain('a caller that waits only 250 ms: AcquireTimeoutError ACQUIRE_TIMEOUT');
-    expect(result.stdout).toContain('after resize(5): size 5, idle 0, in use 5, creating 0, waiting 0');
-    expect(result.stdout).toContain('resize(2) closed the surplus idle ones: size 2, idle 2, in use 0');
-    expect(result.stdout).toMatch(/#\d is dead: /);
-    expect(result.stdout).toMatch(/retired by closeOnError\): size 2, idle 0, in use 0/);
-    expect(result.stdout).toContain('timeouts 1, createErrors 0, destroyErrors 0');
-    expectAllDestroyed(result.stdout);
+    expectTour(result.stdout);
   });
 });
 

@@ -7,12 +7,10 @@ import { TOUR_POOL_OPTIONS, runTour, say } from './tour.mjs';
 
 const target = redisTarget(process.env.REDIS_URL);
 const probe = await probeRedis(target, 500);
-let backend;
 if (probe.answers) {
-  backend = await createRedisBackend(target, TOUR_POOL_OPTIONS);
-  if (backend !== undefined) say(`backend: Redis at ${describeTarget(target)} (@pool/redis on ioredis)`);
-  else say(`backend: in-memory (Redis answered at ${describeTarget(target)}, but this @pool/redis build has no createRedisPool)`);
+  say(`backend: Redis at ${describeTarget(target)} (@pool/redis on ioredis)`);
+  await runTour(createRedisBackend(target, TOUR_POOL_OPTIONS));
 } else {
   say(`backend: in-memory (no Redis at ${describeTarget(target)}: ${probe.reason}; set REDIS_URL to use one)`);
+  await runTour(createMemoryBackend(TOUR_POOL_OPTIONS));
 }
-await runTour(backend ?? createMemoryBackend(TOUR_POOL_OPTIONS));

@@ -1,12 +1,19 @@
-// The demo's Redis backend, on @pool/redis.
-import * as poolRedis from '@pool/redis';
+// The demo's Redis backend, on @pool/redis: the tour runs on the @pool/core pool underneath (`redis.pool`).
+import { createRedisPool } from '@pool/redis';
 
 /**
  * @param {{ url: string }} target
  * @param {import('@pool/core').PoolOptions} poolOptions
- * @returns {Promise<import('./tour.mjs').Backend | undefined>} undefined when @pool/redis has no createRedisPool
+ * @returns {import('./tour.mjs').Backend<import('ioredis').Redis>}
  */
-export async function createRedisBackend(target, poolOptions) {
-  if (!('createRedisPool' in poolRedis)) return undefined;
-  throw new Error('TODO wire once @pool/redis exports createRedisPool');
+export function createRedisBackend(target, poolOptions) {
+  const redis = createRedisPool({ url: target.url, encoding: 'utf8', connTimeoutMs: 1_000, ...poolOptions });
+  return {
+    pool: redis.pool,
+    // executeOn: a command on a connection the caller holds, with the pool's timeouts and typed errors.
+    command: (connection, name, ...args) => redis.executeOn(connection, undefined, name, ...args),
+    // What a network cut does: ioredis closes the connection (no reconnect inside a pool), so isBroken sees it.
+    breakConnection: (connection) => connection.disconnect(),
+    close: () => redis.close(),
+  };
 }

@@ -42,6 +42,7 @@ export async function runTour(backend) {
   const first = await pool.acquire();
   await backend.command(first, 'SET', 'pool-demo:greeting', 'hello from the pool');
   say(`   acquired ${name(first)}; GET pool-demo:greeting -> ${await backend.command(first, 'GET', 'pool-demo:greeting')}`);
+  await backend.command(first, 'DEL', 'pool-demo:greeting');
   await pool.release(first);
   say(`   released; ${occupancy()}`);
 

@@ -32,6 +32,8 @@ export class MemoryConnection {
         return 'OK';
       case 'GET':
         return this.#store.get(args[0]) ?? null;
+      case 'DEL':
+        return args.filter((key) => this.#store.delete(key)).length;
       case 'INCR': {
         const next = Number(this.#store.get(args[0]) ?? '0') + 1;
         this.#store.set(args[0], String(next));
