@@ -198,3 +198,9 @@ export async function startServers(count: number, options: StartServerOptions = 
 export async function killAll(servers: readonly ServerProcess[]): Promise<void> {
   await Promise.all(servers.map((server) => server.kill()));
 }
+
+/** Counts a server's clients named `name` (CLIENT SETNAME), from CLIENT LIST. */
+export async function countClients(connection: { call(...args: string[]): Promise<unknown> }, name: string): Promise<number> {
+  const list = String(await connection.call('CLIENT', 'LIST'));
+  return list.split('\n').filter((line) => line.includes(` name=${name} `)).length;
+}
