@@ -20,7 +20,7 @@ describe('resize', () => {
     const factory = new ControlledFactory();
     const gates = [factory.holdNextCreate(), factory.holdNextCreate(), factory.holdNextCreate()];
     const pool = createPool(factory, { size: 3, acquireTimeoutMs: Infinity });
-    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()];
+    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()] as const;
     await flush();
     expect(pool.stats()).toMatchObject({ creating: 3 });
     await pool.resize(1);
@@ -45,7 +45,7 @@ describe('resize', () => {
     const factory = new ControlledFactory();
     const gates = [factory.holdNextCreate(), factory.holdNextCreate()];
     const pool = createPool(factory, { size: 2, acquireTimeoutMs: Infinity });
-    const acquires = [pool.acquire(), pool.acquire()];
+    const acquires = [pool.acquire(), pool.acquire()] as const;
     await flush();
     pool.size = 1;
     expect(pool.size).toBe(1);
