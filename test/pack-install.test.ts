@@ -9,8 +9,10 @@ import { assertBuilt, repoRoot, runNode, runProgram, type ProgramResult } from '
 // first (`pnpm test` does it) and the npm registry (or npm's cache) for typescript and @types/node.
 
 const INSTALL_TIMEOUT_MS = 110_000;
+/** tsc over @types/node takes several seconds, more on a busy machine. */
+const TYPECHECK_TIMEOUT_MS = 90_000;
 const fixtures = join(repoRoot, 'test/fixtures/pack-install');
-const packages = ['core'] as const;
+const packages = ['core', 'redis'] as const;
 let project = '';
 
 /** Fails with the command's output, so a broken pack or install explains itself. */
@@ -18,6 +20,14 @@ function expectSuccess(what: string, result: ProgramResult): void {
   if (result.code !== 0 || result.timedOut) {
     throw new Error(`${what} failed (exit ${result.code}, timed out: ${result.timedOut}):\n${result.stdout}\n${result.stderr}`);
   }
+}
+
+/** Runs the project's own tsc on one tsconfig and expects no diagnostics. */
+async function expectTypeCheckPasses(tsconfig: string): Promise<void> {
+  const tscArgs = ['node_modules/typescript/bin/tsc', '-p', tsconfig];
+  const checked = await runProgram(process.execPath, tscArgs, { cwd: project, timeoutMs: TYPECHECK_TIMEOUT_MS - 5_000 });
+  expect(checked.stdout + checked.stderr).toBe('');
+  expect({ code: checked.code, timedOut: checked.timedOut }).toEqual({ code: 0, timedOut: false });
 }
 
 beforeAll(async () => {
@@ -38,12 +48,16 @@ beforeAll(async () => {
   for (const file of await readdir(fixtures)) {
     if (file !== 'README.md') await copyFile(join(fixtures, file), join(project, file));
   }
-  // The same source, type-checked as an ES module (.mts) and as CommonJS (.cts) under node16.
-  await copyFile(join(fixtures, 'core-types.ts'), join(project, 'core-types.mts'));
-  await copyFile(join(fixtures, 'core-types.ts'), join(project, 'core-types.cts'));
+  // The same sources, type-checked as ES modules (.mts) and as CommonJS (.cts) under node16.
+  for (const name of packages) {
+    await copyFile(join(fixtures, `${name}-types.ts`), join(project, `${name}-types.mts`));
+    await copyFile(join(fixtures, `${name}-types.ts`), join(project, `${name}-types.cts`));
+  }
+  // ioredis as the user's own dependency: @pool/redis must use that copy (a peer dependency), not bring one.
+  const userDependencies = ['ioredis@^5.9.0', 'typescript@~5.9.3', '@types/node@^20.19.0'];
   const installed = await runProgram(
     'npm',
-    ['install', ...tarballs, 'typescript@~5.9.3', '@types/node@^20.19.0', '--no-audit', '--no-fund', '--prefer-offline'],
+    ['install', ...tarballs, ...userDependencies, '--no-audit', '--no-fund', '--prefer-offline'],
     { cwd: project, timeoutMs: INSTALL_TIMEOUT_MS - 10_000 },
   );
   expectSuccess('npm install of the tarballs', installed);
@@ -81,15 +95,40 @@ describe('@pool/core installed from its tarball', () => {
   });
 
   // The checked file holds @ts-expect-error lines that only pass when the package's real types are loaded.
-  it('type-checks with moduleResolution node16, as ESM and as CommonJS', async () => {
-    const checked = await runProgram(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.node16.json'], { cwd: project });
-    expect(checked.stdout + checked.stderr).toBe('');
-    expect(checked.code).toBe(0);
+  it('has zero runtime dependencies', async () => {
+    const manifest = JSON.parse(await readFile(join(project, 'node_modules/@pool/core/package.json'), 'utf8'));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies ?? {}).toEqual({});
   });
 
+  it('type-checks with moduleResolution node16, as ESM and as CommonJS', async () => {
+    await expectTypeCheckPasses('tsconfig.node16.json');
+  }, TYPECHECK_TIMEOUT_MS);
+
   it('type-checks with moduleResolution bundler', async () => {
-    const checked = await runProgram(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bundler.json'], { cwd: project });
-    expect(checked.stdout + checked.stderr).toBe('');
-    expect(checked.code).toBe(0);
+    await expectTypeCheckPasses('tsconfig.bundler.json');
+  }, TYPECHECK_TIMEOUT_MS);
+});
+
+describe('@pool/redis installed from its tarball, next to @pool/core', () => {
+  it('shares the user\'s ioredis and @pool/core instead of bringing second copies', async () => {
+    const manifest = JSON.parse(await readFile(join(project, 'node_modules/@pool/redis/package.json'), 'utf8'));
+    expect(manifest.peerDependencies).toHaveProperty('ioredis');
+    expect(manifest.dependencies).toHaveProperty('@pool/core');
+    expect(manifest.dependencies).not.toHaveProperty('ioredis');
+    const nested = await readdir(join(project, 'node_modules/@pool/redis/node_modules')).catch(() => []);
+    expect(nested).toEqual([]);
+  });
+
+  it('executes PING on the local Redis from an ES module (import)', async () => {
+    const result = await runNode('redis-esm.mjs', { cwd: project });
+    expectSuccess('node redis-esm.mjs', result);
+    expect(result.stdout).toBe('esm: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
+  });
+
+  it('executes PING on the local Redis from a CommonJS module (require)', async () => {
+    const result = await runNode('redis-cjs.cjs', { cwd: project });
+    expectSuccess('node redis-cjs.cjs', result);
+    expect(result.stdout).toBe('cjs: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
   });
 });
