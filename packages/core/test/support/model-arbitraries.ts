@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import {
+  AbortCommand,
+  AcquireCommand,
+  CloseCommand,
+  InvalidReleaseCommand,
+  ReleaseCommand,
+  ResizeCommand,
+  ToggleCloseOnErrorCommand,
+  type ModelCommand,
+} from './model-caller-commands.js';
+import {
+  AdvanceTimeCommand,
+  SetCreateModeCommand,
+  SetValidateModeCommand,
+  SettleCreateCommand,
+  SettleValidateCommand,
+} from './model-factory-commands.js';
+import type { ModelConfig } from './model-world.js';
+
+/** Pool options and factory behaviour for one run; small sizes so that contention is the common case. */
+export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc.record({
+  size: fc.integer({ min: 1, max: 4 }),
+  acquireTimeoutMs: fc.constantFrom(0, 0, 25, Infinity),
+  createTimeoutMs: fc.constantFrom(30_000, 45),
+  validateTimeoutMs: fc.constantFrom(5_000, 25),
+  closeOnError: fc.boolean(),
+  maxWaiting: fc.constantFrom(Infinity, Infinity, 0, 2),
+  createRetryDelayMs: fc.constantFrom(0, 20),
+  honoursAbort: fc.boolean(),
+  destroyFailsEvery: fc.constantFrom(0, 0, 3),
+  withValidate: fc.boolean(),
+});
+
+const pick = fc.nat({ max: 15 });
+
+/** Every step the model can take, weighted so that runs mostly contend and rarely close early. */
+export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc
+      .record({ timeoutMs: fc.constantFrom(undefined, 0, 15, 60, Infinity), withSignal: fc.boolean() })
+      .map(({ timeoutMs, withSignal }) => new AcquireCommand(timeoutMs, withSignal)),
+  },
+  { weight: 10, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, broken]) => new ReleaseCommand(index, broken)) },
+  { weight: 5, arbitrary: pick.map((index) => new AbortCommand(index)) },
+  { weight: 2, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, foreign]) => new InvalidReleaseCommand(index, foreign)) },
+  {
+    weight: 5,
+    arbitrary: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([size, viaSetter]) => new ResizeCommand(size, viaSetter)),
+  },
+  { weight: 2, arbitrary: fc.constant(new ToggleCloseOnErrorCommand()) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .constantFrom('sync', 'async', 'sync-fail', 'async-fail', 'deferred', 'deferred')
+      .map((mode) => new SetCreateModeCommand(mode)),
+  },
+  { weight: 8, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, succeed]) => new SettleCreateCommand(index, succeed)) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('valid', 'invalid', 'throw', 'deferred', 'deferred').map((mode) => new SetValidateModeCommand(mode)),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(pick, fc.constantFrom<boolean | 'throw'>(true, true, false, 'throw'))
+      .map(([index, answer]) => new SettleValidateCommand(index, answer)),
+  },
+  { weight: 8, arbitrary: fc.constantFrom(1, 10, 30, 100).map((ms) => new AdvanceTimeCommand(ms)) },
+  { weight: 1, arbitrary: fc.constant(new CloseCommand()) },
+);

@@ -1,0 +1,107 @@
+import { vi } from 'vitest';
+import type { CreateMode, PendingCreate, PendingValidate, ValidateMode } from './model-factory.js';
+import type { ModelCommand } from './model-caller-commands.js';
+import { flushMicrotasks, type ModelWorld } from './model-world.js';
+
+/** Chooses how the next creates behave: at once, failing, or deferred until a {@link SettleCreateCommand}. */
+export class SetCreateModeCommand implements ModelCommand {
+  constructor(readonly mode: CreateMode) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    world.factory.createMode = this.mode;
+    world.checkInvariants();
+    return Promise.resolve();
+  }
+
+  toString(): string {
+    return `createMode = ${this.mode}`;
+  }
+}
+
+/** Finishes one deferred create (success or failure), in any order the run chooses. */
+export class SettleCreateCommand implements ModelCommand {
+  constructor(
+    readonly pick: number,
+    readonly succeed: boolean,
+  ) {}
+
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.factory.unsettledCreates().length > 0;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    const creates = world.factory.unsettledCreates();
+    world.factory.settleCreate(creates[this.pick % creates.length] as PendingCreate, this.succeed);
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `${this.succeed ? 'finishCreate' : 'failCreate'}(${this.pick})`;
+  }
+}
+
+/** Chooses how the next validations answer. */
+export class SetValidateModeCommand implements ModelCommand {
+  constructor(readonly mode: ValidateMode) {}
+
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.config.withValidate;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    world.factory.validateMode = this.mode;
+    world.checkInvariants();
+    return Promise.resolve();
+  }
+
+  toString(): string {
+    return `validateMode = ${this.mode}`;
+  }
+}
+
+/** Answers one deferred validation: valid, invalid or a rejection. */
+export class SettleValidateCommand implements ModelCommand {
+  constructor(
+    readonly pick: number,
+    readonly answer: boolean | 'throw',
+  ) {}
+
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.factory.unsettledValidates().length > 0;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    const validates = world.factory.unsettledValidates();
+    world.factory.settleValidate(validates[this.pick % validates.length] as PendingValidate, this.answer);
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `answerValidate(${this.pick}, ${String(this.answer)})`;
+  }
+}
+
+/** Moves the fake clock: wait, create and validate timeouts and create retries fire in order. */
+export class AdvanceTimeCommand implements ModelCommand {
+  constructor(readonly ms: number) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    await vi.advanceTimersByTimeAsync(this.ms);
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `advance(${this.ms} ms)`;
+  }
+}

@@ -1,0 +1,173 @@
+import type { Factory } from '@pool/core';
+import { deferred, type Deferred } from './test-factory.js';
+
+/** A resource made by {@link ModelFactory}: numbered, breakable on purpose, and counting its destroys. */
+export interface ModelResource {
+  readonly id: number;
+  broken: boolean;
+  destroyCount: number;
+}
+
+/** How the next `create()` calls behave, chosen by the model test's commands. */
+export type CreateMode = 'sync' | 'async' | 'sync-fail' | 'async-fail' | 'deferred';
+
+/** How the next `validate()` calls answer; `deferred` waits for the model to decide. */
+export type ValidateMode = 'valid' | 'invalid' | 'throw' | 'deferred';
+
+/** A `create()` the model has not finished yet. */
+export interface PendingCreate {
+  readonly signal: AbortSignal | undefined;
+  readonly result: Deferred<ModelResource>;
+  settled: boolean;
+}
+
+/** A `validate()` the model has not answered yet. */
+export interface PendingValidate {
+  readonly resource: ModelResource;
+  /** Fake `Date.now()` when the pool called it. */
+  readonly startedAtMs: number;
+  readonly answer: Deferred<boolean>;
+  settled: boolean;
+}
+
+/** What the model tells the factory once per run. */
+export interface ModelFactoryConfig {
+  /** A deferred create rejects as soon as its signal aborts (otherwise the model settles it later). */
+  readonly honoursAbort: boolean;
+  /** Every n-th resource (by id) fails its destroy; 0 = never. */
+  readonly destroyFailsEvery: number;
+  /** Whether the factory has `validate()` at all. */
+  readonly withValidate: boolean;
+}
+
+/**
+ * A factory whose every async completion is decided by the model test: creates and validations can finish at once
+ * or wait until a command settles them. It keeps a ledger of everything it made and every misuse it saw.
+ */
+export class ModelFactory {
+  createMode: CreateMode = 'async';
+  validateMode: ValidateMode = 'valid';
+  /** Every resource ever created, in creation order. */
+  readonly resources: ModelResource[] = [];
+  readonly pendingCreates: PendingCreate[] = [];
+  readonly pendingValidates: PendingValidate[] = [];
+  /** Misuse seen from the factory's side (double destroy, validating a held resource, ...). */
+  readonly violations: string[] = [];
+  /** `destroy()` calls that have settled. */
+  destroysSettled = 0;
+  /** `destroy()` calls that failed on purpose. */
+  destroyFailures = 0;
+  readonly #config: ModelFactoryConfig;
+  readonly #isHeld: (resource: ModelResource) => boolean;
+  #nextId = 1;
+
+  constructor(config: ModelFactoryConfig, isHeld: (resource: ModelResource) => boolean) {
+    this.#config = config;
+    this.#isHeld = isHeld;
+  }
+
+  /** The `Factory` the pool gets: `validate` only when configured, so the pool's hot path is covered too. */
+  asFactory(): Factory<ModelResource> {
+    const factory: Factory<ModelResource> = {
+      create: (signal) => this.#create(signal),
+      destroy: (resource) => this.#destroy(resource),
+      isBroken: (resource) => resource.broken,
+    };
+    if (this.#config.withValidate) factory.validate = (resource) => this.#validate(resource);
+    return factory;
+  }
+
+  /** Creates not yet settled by the model (including ones the pool abandoned). */
+  unsettledCreates(): PendingCreate[] {
+    return this.pendingCreates.filter((create) => !create.settled);
+  }
+
+  /** Validations not yet answered by the model (including ones the pool stopped waiting for). */
+  unsettledValidates(): PendingValidate[] {
+    return this.pendingValidates.filter((validate) => !validate.settled);
+  }
+
+  /** Resources created and not yet destroyed. */
+  liveResources(): ModelResource[] {
+    return this.resources.filter((resource) => resource.destroyCount === 0);
+  }
+
+  /** Finishes a deferred create with a new resource, or fails it. */
+  settleCreate(create: PendingCreate, succeed: boolean): void {
+    create.settled = true;
+    if (succeed) create.result.resolve(this.#make());
+    else create.result.reject(new Error('model: create failed'));
+  }
+
+  /** Answers a deferred validation: valid, invalid, or a rejection. */
+  settleValidate(validate: PendingValidate, answer: boolean | 'throw'): void {
+    validate.settled = true;
+    if (answer === 'throw') validate.answer.reject(new Error('model: validate threw'));
+    else validate.answer.resolve(answer);
+  }
+
+  #make(): ModelResource {
+    const resource: ModelResource = { id: this.#nextId++, broken: false, destroyCount: 0 };
+    this.resources.push(resource);
+    return resource;
+  }
+
+  #create(signal: AbortSignal | undefined): ModelResource | Promise<ModelResource> {
+    if (signal === undefined) this.violations.push('create() was called without an AbortSignal');
+    switch (this.createMode) {
+      case 'sync':
+        return this.#make();
+      case 'async':
+        return Promise.resolve().then(() => this.#make());
+      case 'sync-fail':
+        throw new Error('model: create failed at once');
+      case 'async-fail':
+        return Promise.reject(new Error('model: create failed soon'));
+      case 'deferred':
+        return this.#deferCreate(signal);
+    }
+  }
+
+  #deferCreate(signal: AbortSignal | undefined): Promise<ModelResource> {
+    const create: PendingCreate = { signal, result: deferred<ModelResource>(), settled: false };
+    this.pendingCreates.push(create);
+    if (this.#config.honoursAbort && signal !== undefined) {
+      signal.addEventListener('abort', () => {
+        if (create.settled) return;
+        create.settled = true;
+        create.result.reject(signal.reason);
+      });
+    }
+    return create.result.promise;
+  }
+
+  async #destroy(resource: ModelResource): Promise<void> {
+    if (!this.resources.includes(resource)) this.violations.push(`destroy() of a resource never created: ${String(resource.id)}`);
+    if (resource.destroyCount > 0) this.violations.push(`resource ${resource.id} destroyed twice`);
+    resource.destroyCount++;
+    await Promise.resolve();
+    this.destroysSettled++;
+    if (this.#config.destroyFailsEvery > 0 && resource.id % this.#config.destroyFailsEvery === 0) {
+      this.destroyFailures++;
+      throw new Error(`model: destroy of ${resource.id} failed`);
+    }
+  }
+
+  #validate(resource: ModelResource): boolean | Promise<boolean> {
+    if (resource.destroyCount > 0) this.violations.push(`validate() of destroyed resource ${resource.id}`);
+    if (this.#isHeld(resource)) this.violations.push(`validate() of resource ${resource.id} while a caller holds it`);
+    switch (this.validateMode) {
+      case 'valid':
+        return true;
+      case 'invalid':
+        return false;
+      case 'throw':
+        throw new Error('model: validate threw at once');
+      case 'deferred': {
+        const validate: PendingValidate = { resource, startedAtMs: Date.now(), answer: deferred<boolean>(), settled: false };
+        this.pendingValidates.push(validate);
+        return validate.answer.promise;
+      }
+    }
+  }
+}
