@@ -1,4 +1,5 @@
 export { RedisPool, createRedisPool } from './redis-pool.js';
+export type { RedisPoolStats } from './redis-pool.js';
 export { REDIS_DEFAULTS } from './options.js';
 export type { RedisPoolOptions } from './options.js';
 export { parseRedisUrl } from './url.js';

@@ -54,6 +54,18 @@ export class Multiplexer {
     return this.#held.length;
   }
 
+  /** Commands sent and not yet answered, over every connection. */
+  get inFlight(): number {
+    let total = 0;
+    for (const shared of this.#held) total += shared.inFlight;
+    return total;
+  }
+
+  /** Commands waiting for room on a connection. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
   /** Queues a command and sends it as soon as a connection has room. */
   submit(command: string, args: readonly RedisArgument[], timeoutMs: number): Promise<RedisReply> {
     return new Promise<RedisReply>((resolve, reject) => {

@@ -10,6 +10,16 @@ import { Subscriber } from './pubsub.js';
 import { Redactor } from './redact.js';
 import { sendOn, timeoutFor, validateCommand, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from './send.js';
 
+/** What {@link RedisPool.stats} returns: `@pool/core`'s stats and the multiplexer's. */
+export interface RedisPoolStats extends PoolStats {
+  /** Connections the multiplexer holds right now (they count as in use in the pool). */
+  multiplexConnections: number;
+  /** Multiplexed commands sent and not yet answered. */
+  multiplexInFlight: number;
+  /** Multiplexed commands waiting for room on a connection (`maxInFlightPerConnection`). */
+  multiplexQueued: number;
+}
+
 /**
  * A pool of ioredis connections to one Redis server (the seed's `Pool`). Create it with {@link createRedisPool}.
  *
@@ -189,9 +199,14 @@ export class RedisPool {
     return this.#pool.resize(size);
   }
 
-  /** Occupancy and counters of the pool. */
-  stats(): PoolStats {
-    return this.#pool.stats();
+  /** Occupancy and counters of the pool, plus the multiplexer's queue (zeros in exclusive mode). */
+  stats(): RedisPoolStats {
+    return {
+      ...this.#pool.stats(),
+      multiplexConnections: this.#multiplexer?.heldConnections ?? 0,
+      multiplexInFlight: this.#multiplexer?.inFlight ?? 0,
+      multiplexQueued: this.#multiplexer?.queued ?? 0,
+    };
   }
 
   /** Closes the pool: queued commands fail with `POOL_CLOSED`, commands in flight finish, connections close. */

@@ -68,7 +68,7 @@ describe('execute', () => {
     ['an array', ['x']],
   ])('rejects %s as an argument with INVALID_ARGUMENT before sending', async (_, bad) => {
     const redis = open({ host: '127.0.0.1', port: server.port, encoding: 'utf8' });
-    await expect(redis.execute('SET', 'never-written', bad as string)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(redis.execute('SET', 'never-written', bad as unknown as string)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await redis.execute('EXISTS', 'never-written')).toBe(0);
     expect(redis.stats().acquired).toBe(1);
   });
