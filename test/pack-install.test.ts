@@ -35,7 +35,7 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'pool-pack-install-'));
   const tarballs: string[] = [];
   for (const name of packages) {
-    const packed = await runProgram('npx', ['pnpm', 'pack', '--pack-destination', project], {
+    const packed = await runProgram(join(repoRoot, 'node_modules/.bin/pnpm'), ['pack', '--pack-destination', project], {
       cwd: join(repoRoot, 'packages', name),
       timeoutMs: 60_000,
     });

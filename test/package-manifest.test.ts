@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/run-program.js';
+
+// What a published package.json needs, beyond what publint checks.
+
+interface Manifest {
+  name?: string;
+  version?: string;
+  description?: string;
+  license?: string;
+  type?: string;
+  sideEffects?: unknown;
+  engines?: Record<string, string>;
+  files?: string[];
+  repository?: { type?: string; url?: string; directory?: string };
+  exports?: Record<string, unknown>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+async function manifestOf(name: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(repoRoot, 'packages', name, 'package.json'), 'utf8')) as Manifest;
+}
+
+describe.each(['core', 'redis'])('packages/%s/package.json', (name) => {
+  it('names the package, its version, description, license and Node range', async () => {
+    const manifest = await manifestOf(name);
+    expect(manifest.name).toBe(`@pool/${name}`);
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
+    expect(manifest.description?.length).toBeGreaterThan(20);
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.engines?.node).toMatch(/^>=\d+/);
+  });
+
+  it('points at the repository and the package directory in it', async () => {
+    const manifest = await manifestOf(name);
+    expect(manifest.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//), directory: `packages/${name}` });
+  });
+
+  it('publishes dist/ only (plus docs), declares no side effects', async () => {
+    const manifest = await manifestOf(name);
+    expect(manifest.files).toContain('dist');
+    expect(manifest.files?.filter((file) => !['dist', 'README.md', 'CHANGELOG.md', 'ARCHITECTURE.md', 'LICENSE'].includes(file))).toEqual([]);
+    expect(manifest.sideEffects).toBe(false);
+  });
+
+  it('exports import and require entry points, each with its types condition first', async () => {
+    const manifest = await manifestOf(name);
+    const root = manifest.exports?.['.'] as Record<string, Record<string, string>>;
+    expect(Object.keys(root)).toEqual(['import', 'require']);
+    expect(Object.keys(root.import ?? {})).toEqual(['types', 'default']);
+    expect(Object.keys(root.require ?? {})).toEqual(['types', 'default']);
+    expect(root.import).toEqual({ types: './dist/index.d.mts', default: './dist/index.mjs' });
+    expect(root.require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
+  });
+});
+
+describe('dependencies', () => {
+  it('@pool/core has zero runtime dependencies', async () => {
+    const manifest = await manifestOf('core');
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies ?? {}).toEqual({});
+  });
+
+  it('@pool/redis takes ioredis as a peer (the user\'s copy) and @pool/core from the workspace', async () => {
+    const manifest = await manifestOf('redis');
+    expect(manifest.peerDependencies?.ioredis).toMatch(/^\^5\./);
+    expect(manifest.dependencies).not.toHaveProperty('ioredis');
+    expect(manifest.devDependencies?.ioredis).toMatch(/^\^5\./);
+    // pnpm pack rewrites workspace:^ to ^<version>: a caret range, so one @pool/core serves both packages.
+    expect(manifest.dependencies?.['@pool/core']).toBe('workspace:^');
+  });
+});
