@@ -155,11 +155,14 @@ export class ClusterPool implements CommandExecutor {
   async #run(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
     const client = await this.#pool.acquire().catch(unwrapCreateError);
     try {
+      // Resolved before the command exists: a timer armed on a command never sent would reject unobserved.
+      const node = typeof route === 'string' ? nodeOf(client, route) : undefined;
       const options = { replyEncoding: this.#options.encoding };
-      const pending = typeof route === 'number' ? new SlotCommand(command, args, options, route) : new Command(command, args, options);
+      // ioredis looks commands up in lower case (readonly flag for scaleReads, key positions).
+      const name = command.toLowerCase();
+      const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
       if (timeoutMs !== Infinity) pending.setTimeout(Math.min(timeoutMs, 2 ** 31 - 1));
-      if (typeof route === 'string') return await nodeOf(client, route).sendCommand(pending);
-      return await client.sendCommand(pending);
+      return await (node ?? client).sendCommand(pending);
     } catch (error) {
       throw this.#typed(error, command, timeoutMs);
     } finally {

@@ -42,6 +42,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
       // A replica may fail over even if it lost the link to its master a while ago (the test kills masters).
       'cluster-replica-validity-factor 0',
       'repl-diskless-sync-delay 0',
+      // Replicas appear in CLUSTER SLOTS once their offset is > 0: ping them every second, not every 10.
+      'repl-ping-replica-period 1',
     ],
   });
   const cluster = new RunningCluster(nodes);
@@ -107,7 +109,7 @@ class RunningCluster implements TestCluster {
     return range;
   }
 
-  /** Every live node is `cluster_state:ok`, knows all nodes, and every master has its replicas. */
+  /** Every live node is `cluster_state:ok`, knows all nodes, and lists every replica, synced, in CLUSTER SLOTS. */
   async waitUntilHealthy(expectedReplicas: number): Promise<void> {
     await pollUntil(
       async () => {
@@ -118,6 +120,10 @@ class RunningCluster implements TestCluster {
           const lines = String(await connection.call('CLUSTER', 'NODES')).split('\n');
           const replicas = lines.filter((line) => (line.split(' ')[2] ?? '').split(',').includes('slave'));
           if (replicas.length < expectedReplicas) return false;
+          // CLUSTER SLOTS lists a replica only once it has synced (replication offset > 0), as clients see it.
+          const ranges = (await connection.call('CLUSTER', 'SLOTS')) as SlotRange[];
+          const listed = ranges.reduce((sum, range) => sum + range.length - 3, 0);
+          if (listed < expectedReplicas) return false;
         }
         return true;
       },
