@@ -106,3 +106,58 @@ describe('validate', () => {
     expect(await second).toBe(resource);
   });
 });
+
+describe('validate racing the caller', () => {
+  it('close during a validation rejects the acquire with POOL_CLOSED and destroys the resource', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1 });
+    const resource = await pool.acquire();
+    await pool.release(resource);
+    let finishValidation: (valid: boolean) => void = () => {};
+    factory.validation = () => new Promise<boolean>((resolve) => (finishValidation = resolve));
+    const acquiring = pool.acquire().catch((error: unknown) => error);
+    await flush();
+    const closing = pool.close();
+    expect(await stateOf(closing)).toBe('pending');
+    finishValidation(true);
+    expect(await acquiring).toMatchObject({ code: 'POOL_CLOSED' });
+    await closing;
+    expect(resource.alive).toBe(false);
+    expect(pool.stats()).toMatchObject({ created: 1, destroyed: 1 });
+  });
+
+  it('an acquire aborted during its validation does not lose the valid resource: it goes back idle', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1 });
+    const resource = await pool.acquire();
+    await pool.release(resource);
+    let finishValidation: (valid: boolean) => void = () => {};
+    factory.validation = () => new Promise<boolean>((resolve) => (finishValidation = resolve));
+    const controller = new AbortController();
+    const acquiring = pool.acquire({ signal: controller.signal }).catch((error: unknown) => error);
+    await flush();
+    controller.abort();
+    expect(await acquiring).toMatchObject({ code: 'ACQUIRE_ABORTED' });
+    finishValidation(true);
+    await flush();
+    expect(resource.alive).toBe(true);
+    expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, acquired: 1 });
+  });
+
+  it('an acquire aborted during its validation leaves the valid resource to the next waiter', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity });
+    const resource = await pool.acquire();
+    await pool.release(resource);
+    let finishValidation: (valid: boolean) => void = () => {};
+    factory.validation = () => new Promise<boolean>((resolve) => (finishValidation = resolve));
+    const controller = new AbortController();
+    const aborted = pool.acquire({ signal: controller.signal }).catch((error: unknown) => error);
+    await flush();
+    const next = pool.acquire();
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'ACQUIRE_ABORTED' });
+    finishValidation(true);
+    expect(await next).toBe(resource);
+  });
+});
