@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CreateError, CreateTimeoutError, createPool, type PoolError } from '@pool/core';
 import { ControlledFactory, flush, rejectionOf, stateOf, useFakeClock } from './support/pool-helpers.js';
 
+/** The default first retry delay (`createRetryDelayMs`). */
+const DEFAULT_FIRST_RETRY_MS = 100;
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -137,5 +140,31 @@ describe('create failures', () => {
     await flush();
     expect(factory.createCalls).toBe(2);
     expect(pool.stats()).toMatchObject({ idle: 1, created: 1 });
+  });
+
+  it('after a failed create, the next waiter is served once the factory recovers', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const failure = new Error('refused once');
+    factory.createErrors.push(failure);
+    const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity });
+    const first = pool.acquire().catch((error: unknown) => error);
+    const second = pool.acquire();
+    expect(await first).toMatchObject({ code: 'CREATE_FAILED', cause: failure });
+    await vi.advanceTimersByTimeAsync(DEFAULT_FIRST_RETRY_MS);
+    const resource = await second;
+    expect(resource.alive).toBe(true);
+    expect(pool.stats()).toMatchObject({ inUse: 1, waiting: 0, created: 1, createErrors: 1 });
+  });
+
+  it('a create that returns a resource the pool already holds fails with INVALID_RESOURCE as cause', async () => {
+    const shared = { id: 1 };
+    const destroyed: object[] = [];
+    const pool = createPool({ create: () => shared, destroy: (resource: object) => void destroyed.push(resource) }, { size: 2 });
+    expect(await pool.acquire()).toBe(shared);
+    const error = await rejectionOf(pool.acquire());
+    expect(error).toMatchObject({ code: 'CREATE_FAILED', cause: expect.objectContaining({ code: 'INVALID_RESOURCE' }) });
+    expect(destroyed).toEqual([]);
+    expect(pool.stats()).toMatchObject({ inUse: 1, creating: 0, created: 1 });
   });
 });

@@ -76,6 +76,20 @@ describe('idle timeout and max lifetime', () => {
     expect(resource.alive).toBe(false);
     expect(pool.stats()).toMatchObject({ created: 2, destroyed: 1 });
   });
+
+  it('maxLifetimeMs: a resource released past its lifetime frees its slot for a waiter, who gets a new one', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1, maxLifetimeMs: 1_000, acquireTimeoutMs: Infinity });
+    const old = await pool.acquire();
+    const waiting = pool.acquire();
+    await vi.advanceTimersByTimeAsync(1_500);
+    await pool.release(old);
+    const fresh = await waiting;
+    expect(fresh).not.toBe(old);
+    expect(old.alive).toBe(false);
+    expect(pool.stats()).toMatchObject({ inUse: 1, created: 2, destroyed: 1 });
+  });
 });
 
 describe('minIdle', () => {
