@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AcquireTimeoutError, QueueFullError, createPool } from '@pool/core';
-import { ControlledFactory, flush, rejectionOf, stateOf, useFakeClock } from './support/pool-helpers.js';
+import { ControlledFactory, ValidatingFactory, flush, rejectionOf, stateOf, useFakeClock } from './support/pool-helpers.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -128,5 +128,22 @@ describe('acquire timeouts and the wait queue', () => {
     await pool.release(held);
     await flush();
     expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, waiting: 0, acquired: 1 });
+  });
+
+  it('an acquire timeout also bounds the wait while an idle resource is validated for it', async () => {
+    useFakeClock();
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1, validateTimeoutMs: 5_000 });
+    const resource = await pool.acquire();
+    await pool.release(resource);
+    let finishValidation: (valid: boolean) => void = () => {};
+    factory.validation = () => new Promise<boolean>((resolve) => (finishValidation = resolve));
+    const timingOut = rejectionOf(pool.acquire({ timeoutMs: 100 }));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await stateOf(timingOut)).toBe('fulfilled');
+    expect(await timingOut).toMatchObject({ code: 'ACQUIRE_TIMEOUT' });
+    finishValidation(true);
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, destroyed: 0 });
   });
 });
