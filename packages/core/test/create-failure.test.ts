@@ -167,4 +167,23 @@ describe('create failures', () => {
     expect(destroyed).toEqual([]);
     expect(pool.stats()).toMatchObject({ inUse: 1, creating: 0, created: 1 });
   });
+
+  it('a create that throws synchronously rejects the acquire instead of throwing from it', async () => {
+    const failure = new Error('bad host');
+    const pool = createPool(
+      {
+        create: (): object => {
+          throw failure;
+        },
+        destroy: () => {},
+      },
+      { size: 1 },
+    );
+    let acquiring: Promise<object> | undefined;
+    expect(() => {
+      acquiring = pool.acquire();
+    }).not.toThrow();
+    expect(await rejectionOf(acquiring as Promise<object>)).toMatchObject({ code: 'CREATE_FAILED', cause: failure });
+    expect(pool.stats()).toMatchObject({ creating: 0, createErrors: 1 });
+  });
 });

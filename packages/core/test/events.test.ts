@@ -43,6 +43,25 @@ describe('events', () => {
     expect(pool.stats()).toMatchObject({ destroyed: 1, destroyErrors: 1 });
   });
 
+  it('a destroy that throws synchronously is counted and emitted like a rejection', async () => {
+    const failure = new Error('sync destroy failure');
+    const pool = createPool(
+      {
+        create: () => ({}),
+        destroy: () => {
+          throw failure;
+        },
+      },
+      { size: 1 },
+    );
+    const errors: PoolError[] = [];
+    pool.on('error', (error) => errors.push(error));
+    await pool.release(await pool.acquire());
+    await expect(pool.close()).resolves.toBeUndefined();
+    expect(errors).toEqual([expect.objectContaining({ code: 'DESTROY_FAILED', cause: failure })]);
+    expect(pool.stats()).toMatchObject({ created: 1, destroyed: 1, destroyErrors: 1 });
+  });
+
   it('a failed destroy during close is counted and emitted, and close still resolves', async () => {
     const factory = new ControlledFactory();
     factory.destroyError = new Error('cannot close');

@@ -54,7 +54,11 @@ describe('the seed: acquire', () => {
     await pool.acquire();
     const error = await rejectionOf(pool.acquire());
     expect(error).toBeInstanceOf(PoolExhaustedError);
-    expect(error).toMatchObject({ code: 'POOL_EXHAUSTED', message: 'Max resources 2 exhausted' });
+    expect(error).toMatchObject({
+      code: 'POOL_EXHAUSTED',
+      message: 'Max resources 2 exhausted',
+      snapshot: { size: 2, idle: 0, inUse: 2, creating: 0, waiting: 0 },
+    });
     expect(pool.stats()).toMatchObject({ idle: 0, inUse: 2, creating: 0, waiting: 0, created: 2, acquired: 2 });
     expect(factory.createCalls).toBe(2);
   });
