@@ -74,6 +74,21 @@ describe('resize', () => {
     expect(pool.stats()).toMatchObject({ inUse: 1, creating: 0, created: 2, destroyed: 1 });
   });
 
+  it('after a shrink below the in-use count, a waiter is served only once the pool is back under its size', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 2, acquireTimeoutMs: Infinity });
+    const [a, b] = [await pool.acquire(), await pool.acquire()];
+    const waiting = pool.acquire();
+    await pool.resize(1);
+    await pool.release(a);
+    expect(a.alive).toBe(false);
+    expect(await stateOf(waiting)).toBe('pending');
+    expect(pool.stats()).toMatchObject({ inUse: 1, creating: 0, waiting: 1 });
+    await pool.release(b);
+    expect(await waiting).toBe(b);
+    expect(factory.createCalls).toBe(2);
+  });
+
   it.each([0, -1, 1.5, Number.NaN, Infinity, '2'])('resize(%s) rejects with INVALID_OPTION and keeps the size', async (bad) => {
     const pool = createPool(new ControlledFactory(), { size: 3 });
     const error = await rejectionOf(pool.resize(bad as number));
