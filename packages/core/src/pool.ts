@@ -371,6 +371,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     entry.state = 'validating';
     this.#inUse++;
     this.#unqueue(waiter);
+    // The caller's wait limit also bounds the validation (a waiter served straight from idle has no timer yet).
+    waiter.startTimer();
     void this.#validateThenServe(waiter, entry);
   }
 
@@ -562,6 +564,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#report(new CreateError(error));
     }
     this.#dispatch();
+    this.#fillMinIdle();
     this.#checkClosed();
   }
 
