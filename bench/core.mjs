@@ -115,15 +115,21 @@ const CONTENDERS = [
 
 // ---- measuring -----------------------------------------------------------------------------------------------
 
-/** One round: `workers` concurrent loops sharing `ops` acquire+release cycles. Returns ops/s. */
+/**
+ * One round: `workers` concurrent loops sharing `ops` acquire+release cycles. Returns ops per wall-clock second,
+ * and ops per CPU-second of this process (which other processes on a busy machine disturb much less).
+ */
 async function runRound(contender, pool, workers, ops) {
   const perWorker = Math.ceil(ops / workers);
   const loops = new Array(workers);
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let w = 0; w < workers; w++) loops[w] = contender.worker(pool, perWorker);
   await Promise.all(loops);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return (perWorker * workers) / seconds;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { wall: (perWorker * workers) / seconds, cpu: (perWorker * workers) / cpuSeconds };
 }
 
 /** Every contender, warmed up, then ROUNDS rounds each, the order rotated every round so drift hits all alike. */
@@ -140,12 +146,16 @@ async function runScenario(workers) {
     pools.push(pool);
   }
   const rounds = CONTENDERS.map(() => []);
+  const cpuRounds = CONTENDERS.map(() => []);
   const indexOf = Object.fromEntries(CONTENDERS.map((contender, i) => [contender.key, i]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < CONTENDERS.length; k++) {
       const index = (round + k) % CONTENDERS.length;
-      gc();
-      rounds[index].push(await runRound(CONTENDERS[index], pools[index], workers, OPS_PER_ROUND));
+      // No forced gc() here: a full GC while a pool has no waiter collects its waiter class's maps and deoptimizes
+      // the code built on them, so every round would re-measure the JIT warming up (see bench/README.md).
+      const measured = await runRound(CONTENDERS[index], pools[index], workers, OPS_PER_ROUND);
+      rounds[index].push(measured.wall);
+      cpuRounds[index].push(measured.cpu);
     }
   }
   for (let i = 0; i < CONTENDERS.length; i++) await CONTENDERS[i].close(pools[i]);
@@ -159,6 +169,8 @@ async function runScenario(workers) {
       minOpsPerSec: sorted[0],
       maxOpsPerSec: sorted[sorted.length - 1],
       roundsOpsPerSec: rounds[i],
+      medianOpsPerCpuSec: median([...cpuRounds[i]].sort((a, b) => a - b)),
+      roundsOpsPerCpuSec: cpuRounds[i],
     };
   });
   const core = results.core.medianOpsPerSec;
@@ -175,20 +187,26 @@ async function runScenario(workers) {
     overFreeList: { target: TARGETS.overFreeList, ratio: ratios.coreOverFreeList },
   };
   // Per-round ratios pair runs made back to back, so they show how much the machine's load moved the ratio.
-  const perRound = (a, b) => rounds[indexOf.core].map((value, round) => value / rounds[indexOf[b]][round]);
+  const perRound = (a, b) => rounds[indexOf[a]].map((value, round) => value / rounds[indexOf[b]][round]);
   const spread = (values) => ({ min: Math.min(...values), max: Math.max(...values) });
   targets.overGenericPool.roundRange = spread(perRound('core', 'genericPool'));
   targets.overTarn.roundRange = spread(perRound('core', 'tarn'));
   targets.overFreeList.roundRange = spread(perRound('core', 'freeList'));
   for (const t of Object.values(targets)) t.pass = t.ratio >= t.target;
-  return { workers, results, ratios, targets };
+  const cpuCore = results.core.medianOpsPerCpuSec;
+  const cpuRatios = {
+    coreOverFreeList: cpuCore / results.freeList.medianOpsPerCpuSec,
+    coreOverGenericPool: cpuCore / results.genericPool.medianOpsPerCpuSec,
+    coreOverTarn: cpuCore / results.tarn.medianOpsPerCpuSec,
+  };
+  return { workers, results, ratios, targets, cpuRatios };
 }
 
 /** heapUsed after a full GC, before and after `cycles` acquire+release cycles on @pool/core. */
 async function measureHeap(workers, cycles) {
   const contender = CONTENDERS[0];
   const pool = contender.open();
-  await runRound(contender, pool, workers, 10_000);
+  await runRound(contender, pool, workers, 100_000);
   const before = settledHeap();
   await runRound(contender, pool, workers, cycles);
   const after = settledHeap();
@@ -227,6 +245,18 @@ function printTable(scenarios) {
     formatRatio(s.ratios.tarnOverFreeList),
     formatRatio(s.ratios.coreOverGenericPool),
     formatRatio(s.ratios.coreOverTarn),
+  ]);
+  printAligned([header, ...rows]);
+}
+
+function printCpuTable(scenarios) {
+  const header = ['workers', ...CONTENDERS.map((c) => c.name), 'core/free', 'core/gp', 'core/tarn'];
+  const rows = scenarios.map((s) => [
+    String(s.workers),
+    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerCpuSec)),
+    formatRatio(s.cpuRatios.coreOverFreeList),
+    formatRatio(s.cpuRatios.coreOverGenericPool),
+    formatRatio(s.cpuRatios.coreOverTarn),
   ]);
   printAligned([header, ...rows]);
 }
@@ -290,7 +320,9 @@ for (const workers of WORKER_COUNTS) {
 }
 console.log('');
 printTable(scenarios);
-console.log('\nTargets (@pool/core vs each; ratio of medians, and the range of per-round ratios):');
+console.log('\nSame rounds, ops per CPU-second of this process (less disturbed by other load on the machine):');
+printCpuTable(scenarios);
+console.log('\nTargets (@pool/core vs each; ratio of wall-clock medians, and the range of per-round ratios):');
 printTargets(scenarios);
 
 console.log(`\nHeap: ${HEAP_CYCLES.toLocaleString('en-US')} acquire/release cycles on @pool/core, heapUsed after forced GC`);
