@@ -62,7 +62,11 @@ describe('create failures', () => {
     expect(factory.createCalls).toBe(5);
   });
 
-  it("the pool's retries for other waiters back off exponentially up to a cap instead of hot-looping", async () => {
+  it.each([
+    ['shortest', 0],
+    ['longest', 0.999_999],
+  ])("the pool's retries for other waiters back off exponentially up to a cap (%s jitter)", async (_jitter, random) => {
+    vi.spyOn(Math, 'random').mockReturnValue(random);
     useFakeClock();
     const { factory } = failingFactory();
     const pool = createPool(factory, {
