@@ -118,4 +118,31 @@ describe('minIdle', () => {
     await flush();
     expect(pool.stats()).toMatchObject({ idle: 0, inUse: 2, creating: 0, created: 2 });
   });
+
+  it('refills to minIdle after close-on-error destroyed the idle resources', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 4, minIdle: 2, closeOnError: true });
+    await flush();
+    const broken = await pool.acquire();
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 2 });
+    broken.broken = true;
+    await pool.release(broken);
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 2, inUse: 0 });
+    expect(factory.alive()).toHaveLength(2);
+  });
+
+  it('refills to minIdle once broken releases free the slots', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 2, minIdle: 2 });
+    await flush();
+    const held = [await pool.acquire(), await pool.acquire()];
+    for (const resource of held) {
+      resource.broken = true;
+      await pool.release(resource);
+    }
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 2, inUse: 0, created: 4, destroyed: 2 });
+  });
 });
