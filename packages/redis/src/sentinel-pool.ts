@@ -14,8 +14,11 @@ export type { SentinelPoolOptions } from './sentinel-options.js';
 
 /** Events of {@link SentinelPool}. */
 export interface SentinelPoolEvents {
-  /** The pool moved to a new master: every connection to `from` was retired at once. */
-  switch: [from: string | undefined, to: string, reason: 'announcement' | 'readonly' | 'lookup'];
+  /**
+   * Every connection to `from` was retired at once and new ones go to `to`: after a sentinel's announcement, a
+   * lookup that found another master, or a READONLY reply (then `to` is undefined until the next lookup).
+   */
+  switch: [from: string | undefined, to: string | undefined, reason: 'announcement' | 'readonly' | 'lookup'];
 }
 
 /** One node's pool, with the node's address. */
@@ -42,8 +45,9 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   #replicas: NodePool[] | undefined;
   #replicaLookup: Promise<NodePool[]> | undefined;
   #isClosed = false;
+  #lastRecheckAt = -Infinity;
   readonly #onSwitch = (name: string, master: NodeAddress): void => {
-    if (name === this.#name) this.#switchTo(master, 'announcement');
+    if (name === this.#name && !this.#isClosed) this.#switchTo(master, 'announcement');
   };
 
   /**
@@ -175,7 +179,9 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
 
   /** A connection to the master failed: ask the sentinels whether it is still the master (once at a time). */
   #recheck(master: NodePool): void {
-    if (this.#lookup !== undefined) return;
+    // Many callers fail together when a master dies: one lookup at a time, at most one per RECHECK_INTERVAL_MS.
+    if (this.#lookup !== undefined || performance.now() - this.#lastRecheckAt < RECHECK_INTERVAL_MS) return;
+    this.#lastRecheckAt = performance.now();
     this.#lookup = this.#watch.masterOf(this.#name).then(
       (address) => {
         this.#lookup = undefined;
@@ -193,12 +199,9 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   #switchTo(address: NodeAddress, reason: 'announcement' | 'readonly' | 'lookup'): NodePool {
     const text = addressText(address);
     if (this.#master?.address === text) return this.#master;
+    if (this.#isClosed) throw new PoolClosedError();
     const previous = this.#master;
     const next: NodePool = { address: text, pool: createRedisPool({ ...this.#nodeOptions, host: address.host, port: address.port }) };
-    if (this.#isClosed) {
-      void next.pool.close();
-      return next;
-    }
     this.#master = next;
     if (previous !== undefined) void previous.pool.close({ timeoutMs: 0 });
     // Roles changed: the promoted replica must not also be read through a replica pool.
@@ -213,7 +216,7 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     this.#master = undefined;
     void master.pool.close({ timeoutMs: 0 });
     this.#forgetReplicas();
-    this.emit('switch', master.address, '(looking up)', reason);
+    this.emit('switch', master.address, undefined, reason);
   }
 
   async #randomReplica(): Promise<NodePool | undefined> {
@@ -245,6 +248,9 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     for (const replica of replicas) void replica.pool.close({ timeoutMs: 0 });
   }
 }
+
+/** Least time between two sentinel lookups caused by failed calls (announcements are never throttled). */
+const RECHECK_INTERVAL_MS = 100;
 
 /** The node failed (refused, reset, timed out), as opposed to the server answering with an error. */
 function isNodeFailure(error: unknown): boolean {

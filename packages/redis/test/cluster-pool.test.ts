@@ -53,6 +53,15 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
     await expect(pool.on({ node: '127.0.0.1:1' }).execute('PING')).rejects.toMatchObject({ code: 'UNKNOWN_NODE' });
   });
 
+  it('use() leases a cluster client for a transaction on one slot', async () => {
+    const replies = await pool.use((client) => client.multi().set('{tx}.a', '1').incr('{tx}.a').exec());
+    expect(replies).toEqual([
+      [null, 'OK'],
+      [null, 2],
+    ]);
+    expect(await cluster.node(await cluster.masterOf(keySlot('tx'))).get('{tx}.a')).toBe('2');
+  });
+
   it('readFromReplicas sends reads to a replica of the slot and writes to its master', async () => {
     const replicaPool = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, readFromReplicas: true });
     try {

@@ -81,6 +81,15 @@ describe('SentinelPool on one master, one replica and three sentinels', () => {
     }
   });
 
+  it('use() leases a connection to the master for a transaction', async () => {
+    const replies = await pool.use((connection) => connection.multi().set('sentinel:tx', '1').incr('sentinel:tx').exec());
+    expect(replies).toEqual([
+      [null, 'OK'],
+      [null, 2],
+    ]);
+    expect(await deployment.node(await deployment.masterOf('mymaster')).get('sentinel:tx')).toBe('2');
+  });
+
   it('64 concurrent callers never open more than size connections on the master (CLIENT LIST)', async () => {
     const master = deployment.node(await deployment.masterOf('mymaster'));
     let maxSeen = 0;
