@@ -37,6 +37,8 @@ export class Multiplexer {
   #queue: Job[] = [];
   #head = 0;
   #acquiring = 0;
+  /** An extra connection was refused; retry only after a reply or a give-back changed the picture. */
+  #growRefused = false;
 
   /**
    * @param pool - source of connections; @param context - send settings; @param maxInFlight - per connection;
@@ -86,7 +88,7 @@ export class Multiplexer {
         this.#send(shared, this.#next());
         continue;
       }
-      if (this.#acquiring === 0 && this.#held.length < this.#pool.size) this.#grow();
+      if (this.#acquiring === 0 && !this.#growRefused && this.#held.length < this.#pool.size) this.#grow();
       if (shared === undefined || shared.inFlight >= this.#maxInFlight) return;
       this.#send(shared, this.#next());
     }
@@ -108,6 +110,7 @@ export class Multiplexer {
 
   #settle<V>(shared: Shared, settle: (value: V) => void, value: V): void {
     shared.inFlight--;
+    this.#growRefused = false;
     // A broken connection takes no more commands; the others in flight on it fail on their own (it was disconnected).
     if (shared.isHeld && this.#isBroken(shared.connection)) this.#unhold(shared);
     if (shared.inFlight === 0 && (!shared.isHeld || this.#head >= this.#queue.length)) this.#giveBack(shared);
@@ -140,8 +143,13 @@ export class Multiplexer {
       },
       (error: unknown) => {
         this.#acquiring--;
-        if (this.#held.length === 0) this.rejectQueued(error);
-        else this.#pump();
+        if (this.#held.length === 0) {
+          this.rejectQueued(error);
+          return;
+        }
+        // Regression: retrying at once looped forever on microtasks while the pool stayed exhausted.
+        this.#growRefused = true;
+        this.#pump();
       },
     );
   }
