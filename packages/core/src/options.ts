@@ -93,8 +93,10 @@ export function resolveOptions(options: PoolOptions | undefined): ResolvedPoolOp
     throw new InvalidOptionError(`options must be an object, got ${show(options)}`);
   }
   const given = options ?? {};
-  for (const key of Object.keys(given)) {
+  for (const [key, value] of Object.entries(given)) {
     if (!KNOWN_OPTIONS.has(key)) throw new InvalidOptionError(`unknown option ${key}`);
+    // `??` would quietly turn null into the default; a null is a mistake worth naming.
+    if (value === null) throw new InvalidOptionError(`${key} must not be null (omit it for the default)`);
   }
   const resolved: ResolvedPoolOptions = {
     size: validateSize(given.size ?? DEFAULTS.size),

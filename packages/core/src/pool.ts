@@ -192,6 +192,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     if (this.#mustRetire(entry, this.#checksExpiry ? Date.now() : 0)) {
       const destroyed = this.#destroy(entry);
       this.#dispatch();
+      this.#fillMinIdle();
       return destroyed;
     }
     this.#makeAvailable(entry);
@@ -424,6 +425,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const destroys = [this.#destroy(entry)];
     if (this.#closeOnError) destroys.push(...this.#retireGeneration());
     this.#dispatch();
+    this.#fillMinIdle();
     return destroys.length === 1 ? (destroys[0] as Promise<void>) : Promise.all(destroys).then(noop);
   }
 
