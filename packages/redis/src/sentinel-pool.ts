@@ -162,12 +162,28 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
 
   async #currentMaster(): Promise<NodePool> {
     if (this.#isClosed) throw new PoolClosedError();
-    if (this.#master !== undefined) return this.#master;
+    return this.#master ?? this.#lookUp(undefined);
+  }
+
+  /** A connection to the master failed: ask the sentinels whether it is still the master. */
+  #recheck(master: NodePool): void {
+    // Many callers fail together when a master dies: one lookup at a time, at most one per RECHECK_INTERVAL_MS.
+    if (this.#lookup !== undefined || performance.now() - this.#lastRecheckAt < RECHECK_INTERVAL_MS) return;
+    this.#lastRecheckAt = performance.now();
+    this.#lookUp(master).catch(() => undefined);
+  }
+
+  /**
+   * Asks the sentinels for the master (one lookup at a time) and switches to it. `believed` is the master the
+   * lookup was started for: if an announcement or a READONLY changed the master meanwhile, that newer state wins
+   * over the lookup's possibly older answer.
+   */
+  #lookUp(believed: NodePool | undefined): Promise<NodePool> {
     this.#lookup ??= this.#watch.masterOf(this.#name).then(
       (address) => {
         this.#lookup = undefined;
-        if (this.#isClosed) throw new PoolClosedError();
-        return this.#master ?? this.#switchTo(address, 'lookup');
+        if (this.#master !== believed && this.#master !== undefined) return this.#master;
+        return this.#switchTo(address, 'lookup');
       },
       (error: unknown) => {
         this.#lookup = undefined;
@@ -177,26 +193,8 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     return this.#lookup;
   }
 
-  /** A connection to the master failed: ask the sentinels whether it is still the master (once at a time). */
-  #recheck(master: NodePool): void {
-    // Many callers fail together when a master dies: one lookup at a time, at most one per RECHECK_INTERVAL_MS.
-    if (this.#lookup !== undefined || performance.now() - this.#lastRecheckAt < RECHECK_INTERVAL_MS) return;
-    this.#lastRecheckAt = performance.now();
-    this.#lookup = this.#watch.masterOf(this.#name).then(
-      (address) => {
-        this.#lookup = undefined;
-        return addressText(address) === master.address ? master : this.#switchTo(address, 'lookup');
-      },
-      (error: unknown) => {
-        this.#lookup = undefined;
-        throw error;
-      },
-    );
-    this.#lookup.catch(() => undefined);
-  }
-
   /** Points the pool at `address` and retires every connection to the previous master at once. */
-  #switchTo(address: NodeAddress, reason: 'announcement' | 'readonly' | 'lookup'): NodePool {
+  #switchTo(address: NodeAddress, reason: 'announcement' | 'lookup'): NodePool {
     const text = addressText(address);
     if (this.#master?.address === text) return this.#master;
     if (this.#isClosed) throw new PoolClosedError();
