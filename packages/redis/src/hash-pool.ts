@@ -83,7 +83,7 @@ export class HashPool<C = Redis> implements CommandExecutor {
   /** {@link HashPool.execute} with per-call options. */
   async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
     validateCommand(command, args);
-    return this.#buckets[this.#bucketOfCommand(command, args)]?.executeWith(options, command, ...args) as Promise<RedisReply>;
+    return this.#bucket(this.#bucketOfCommand(command, args)).executeWith(options, command, ...args);
   }
 
   /**
@@ -97,9 +97,9 @@ export class HashPool<C = Redis> implements CommandExecutor {
    */
   on(target: Target): BucketExecutor<C> {
     const index = this.#bucketOfTarget(validateTarget(target));
-    const bucket = this.#buckets[index] as HashBucket<C>;
+    const bucket = this.#bucket(index);
     return {
-      node: this.#names[index] as string,
+      node: this.#nodeName(index),
       execute: (command, ...args) => bucket.execute(command, ...args),
       executeWith: (options, command, ...args) => bucket.executeWith(options, command, ...args),
       use: (fn) => bucket.use(fn),
@@ -114,13 +114,24 @@ export class HashPool<C = Redis> implements CommandExecutor {
   /** Each bucket's pool stats, by bucket name. */
   stats(): Record<string, PoolStats> {
     const stats: Record<string, PoolStats> = {};
-    for (const [index, bucket] of this.#buckets.entries()) stats[this.#names[index] as string] = bucket.stats();
+    for (const [index, bucket] of this.#buckets.entries()) stats[this.#nodeName(index)] = bucket.stats();
     return stats;
   }
 
   /** Closes every bucket. */
   async close(options?: CloseOptions): Promise<void> {
     await Promise.all(this.#buckets.map((bucket) => bucket.close(options)));
+  }
+
+  /** The bucket at an index from `bucketOf` or the name table, so always in range. */
+  #bucket(index: number): HashBucket<C> {
+    const bucket = this.#buckets[index];
+    if (bucket === undefined) throw new RangeError(`no bucket ${index}`);
+    return bucket;
+  }
+
+  #nodeName(index: number): string {
+    return this.#names[index] ?? String(index);
   }
 
   #bucketOfCommand(command: string, args: readonly RedisArgument[]): number {

@@ -87,15 +87,15 @@ export function validateTarget(target: unknown): Target {
   return { node };
 }
 
-/** Splits `'host:port'` (IPv6 as `[::1]:6379` or `::1:6379`); the port defaults to `defaultPort`. */
+/**
+ * Splits `'host[:port]'` (IPv6 as `[::1]:6379`, or bare `::1` without a port); the port defaults to `defaultPort`.
+ * @returns undefined for an empty host or a port that is not a number from 1 to 65535.
+ */
 export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   if (bracketed !== null) return withPort(bracketed[1] ?? '', bracketed[2], defaultPort);
-  const colons = text.split(':').length - 1;
-  if (colons > 1) {
-    // Bare IPv6: the last group is a port only if it could not be part of the address; require brackets for ports.
-    return { host: text, port: defaultPort };
-  }
+  // A bare IPv6 address has several colons and no port: a port after an IPv6 address needs brackets.
+  if (text.split(':').length > 2) return { host: text, port: defaultPort };
   const [host = '', port] = text.split(':');
   return withPort(host, port, defaultPort);
 }
