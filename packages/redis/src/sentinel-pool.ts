@@ -74,6 +74,11 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     return this.#name;
   }
 
+  /** Whether each node pool retires all its connections when one breaks (the seed's `close_on_err`). @default true */
+  get closeOnError(): boolean {
+    return this.#nodeOptions.closeOnError ?? true;
+  }
+
   /** The master's `host:port` as last known, or undefined before the first lookup. */
   get master(): string | undefined {
     return this.#master?.address;
