@@ -92,6 +92,9 @@ export class Multiplexer {
       if (shared === undefined || shared.inFlight >= this.#maxInFlight) return;
       this.#send(shared, this.#next());
     }
+    // Nothing left to send: a connection without commands in flight goes back to the pool.
+    // Regression: one that arrived after the queue had drained was held forever and close() never finished.
+    for (const shared of [...this.#held]) if (shared.inFlight === 0) this.#giveBack(shared);
   }
 
   #leastLoaded(): Shared | undefined {
@@ -113,7 +116,7 @@ export class Multiplexer {
     this.#growRefused = false;
     // A broken connection takes no more commands; the others in flight on it fail on their own (it was disconnected).
     if (shared.isHeld && this.#isBroken(shared.connection)) this.#unhold(shared);
-    if (shared.inFlight === 0 && (!shared.isHeld || this.#head >= this.#queue.length)) this.#giveBack(shared);
+    if (shared.inFlight === 0 && !shared.isHeld) this.#giveBack(shared);
     settle(value);
     this.#pump();
   }

@@ -46,6 +46,16 @@ describe('multiplexed mode', () => {
     expect(await redis.use((connection) => connection.ping())).toBe('PONG');
   });
 
+  it('returns every connection to the pool after a burst, so close() finishes', async () => {
+    const redis = open({ size: 4 });
+    const replies = await Promise.all(Array.from({ length: 300 }, (_, index) => redis.execute('ECHO', `burst${index}`)));
+    expect(replies[299]).toBe('burst299');
+    // Regression: a connection acquired after the queue had drained stayed held, and close() waited for it forever.
+    await expect.poll(() => redis.stats(), { timeout: 5000 }).toMatchObject({ inUse: 0, creating: 0, multiplexConnections: 0 });
+    await redis.close();
+    expect(redis.stats().destroyed).toBe(redis.stats().created);
+  });
+
   it.each(['BLPOP', 'WATCH', 'SELECT', 'SUBSCRIBE'])(
     '%s takes an exclusive connection instead of joining the shared one',
     async (command) => {
