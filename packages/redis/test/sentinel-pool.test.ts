@@ -100,6 +100,26 @@ describe('SentinelPool on one master, one replica and three sentinels', () => {
     expect(await deployment.node(await deployment.masterOf('mymaster')).get('sentinel:tx')).toBe('2');
   });
 
+  it('retries a read whose connection died, but never a write that may have run', async () => {
+    const options = { sentinels: deployment.sentinelAddresses, name: 'mymaster', password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD };
+    const retrying = createSentinelPool({ ...options, size: 2, retries: 2, connectionName: 'retry-test' });
+    const single = createSentinelPool({ ...options, size: 2, retries: 0, connectionName: 'retry-test' });
+    try {
+      const master = deployment.node(await deployment.masterOf('mymaster'));
+      for (const candidate of [retrying, single]) await Promise.all([candidate.execute('SET', 'retry:key', 'v'), candidate.execute('GET', 'retry:key')]);
+      const killAll = async (): Promise<void> => {
+        await pollUntil(async () => (await killNamed(master, 'retry-test')) === 0, 2_000, 'pool connections killed');
+      };
+      await killAll();
+      expect(String(await retrying.execute('GET', 'retry:key'))).toBe('v');
+      await expect(single.execute('GET', 'retry:key')).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      await killAll();
+      await expect(retrying.execute('SET', 'retry:key', 'w')).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+    } finally {
+      await Promise.all([retrying.close(), single.close()]);
+    }
+  });
+
   it('64 concurrent callers never open more than size connections on the master (CLIENT LIST)', async () => {
     const master = deployment.node(await deployment.masterOf('mymaster'));
     let maxSeen = 0;
@@ -257,4 +277,14 @@ async function runFailover(deployment: TestSentinels, label: string, trigger: (o
 async function getCalls(connection: Redis): Promise<number> {
   const stats = String(await connection.call('INFO', 'commandstats'));
   return Number(/cmdstat_get:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+}
+
+/** Kills every client named `name` (CLIENT KILL ID ...) and returns how many were still there. */
+async function killNamed(connection: Redis, name: string): Promise<number> {
+  const ids = String(await connection.call('CLIENT', 'LIST'))
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `))
+    .map((line) => /^id=(\d+)/.exec(line)?.[1] ?? '');
+  for (const id of ids) await connection.call('CLIENT', 'KILL', 'ID', id);
+  return ids.length;
 }
