@@ -133,6 +133,20 @@ describe('connTimeoutMs', () => {
     }
   });
 
+  it('closes the socket of a connect the pool aborts (createTimeoutMs shorter than connTimeoutMs)', async () => {
+    const silent = await startSilentServer();
+    try {
+      const redis = open({ host: '127.0.0.1', port: silent.port, connTimeoutMs: 60_000, createTimeoutMs: 1000 });
+      const call = redis.execute('PING');
+      await expect.poll(() => silent.openSockets(), { timeout: 5000 }).toBe(1);
+      await expect(call).rejects.toMatchObject({ code: 'CREATE_TIMEOUT' });
+      await expect.poll(() => silent.openSockets(), { timeout: 5000 }).toBe(0);
+      expect(redis.stats().created).toBe(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('fails with REDIS_CONNECTION (ECONNREFUSED) against a closed port', async () => {
     const redis = open({ host: '127.0.0.1', port: await freePort(), connTimeoutMs: 100 });
     const error = await redis.execute('PING').catch((caught: unknown) => caught);

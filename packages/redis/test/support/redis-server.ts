@@ -170,9 +170,11 @@ function answers(port: number, tls: boolean): Promise<boolean> {
 }
 
 /** A TCP server that accepts connections and never answers: a hung Redis for connect-timeout tests. */
-export async function startSilentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startSilentServer(): Promise<{ port: number; openSockets: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
+    // Read and drop whatever arrives, so a client's FIN is seen and the socket closes when the client lets go.
+    socket.resume();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -181,6 +183,7 @@ export async function startSilentServer(): Promise<{ port: number; close: () => 
   if (address === null || typeof address !== 'object') throw new Error('silent server has no port');
   return {
     port: address.port,
+    openSockets: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
