@@ -1,7 +1,9 @@
-import { CreateError, createPool, type CloseOptions, type Factory, type Lease, type Pool, type PoolStats } from '@pool/core';
-import { Cluster, Command, type Redis } from 'ioredis';
+import { CreateError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { Command, type Cluster, type Redis } from 'ioredis';
+import { ClusterClientFactory } from './cluster-client-factory.js';
 import { commandSlots } from './command-keys.js';
-import { InvalidRedisOptionError, RedisConnectionError, RedisPoolError, RedisReplyError, RedisTimeoutError } from './errors.js';
+import { leavesConnectionChanged } from './commands.js';
+import { InvalidRedisOptionError, RedisPoolError, RedisReplyError } from './errors.js';
 import { keySlot } from './hash-slot.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from './options.js';
 import { Redactor } from './redact.js';
@@ -56,6 +58,7 @@ export class ClusterPool implements CommandExecutor {
   readonly #options: ResolvedRedisOptions;
   readonly #redactor: Redactor;
   readonly #pool: Pool<Cluster>;
+  readonly #factory: ClusterClientFactory;
 
   /** @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError for a bad option. */
   constructor(options: ClusterPoolOptions) {
@@ -64,8 +67,8 @@ export class ClusterPool implements CommandExecutor {
     const first = seeds[0] as { host: string; port: number };
     this.#options = resolveRedisOptions({ ...common, host: first.host, port: first.port });
     this.#redactor = new Redactor([this.#options.password]);
-    const factory = new ClusterClientFactory(seeds, this.#options, this.#redactor, readFromReplicas, maxRedirections);
-    this.#pool = createPool(factory, this.#options.poolOptions);
+    this.#factory = new ClusterClientFactory(seeds, this.#options, this.#redactor, readFromReplicas, maxRedirections);
+    this.#pool = createPool(this.#factory, this.#options.poolOptions);
   }
 
   /** The `@pool/core` pool of cluster clients, for its events and stats. */
@@ -166,6 +169,8 @@ export class ClusterPool implements CommandExecutor {
     } catch (error) {
       throw this.#typed(error, command, timeoutMs);
     } finally {
+      // SELECT, CLIENT SETNAME, MULTI ... changed one of its node connections for the next borrower: replace it.
+      if (leavesConnectionChanged(command, args)) this.#factory.markBroken(client);
       await this.#pool.release(client);
     }
   }
@@ -187,77 +192,6 @@ function nodeOf(client: Cluster, node: string): Redis {
   const found = nodes[index];
   if (found === undefined) throw new UnknownNodeError(node, names);
   return found;
-}
-
-/** Makes ioredis cluster clients: connected (slots loaded) within `connTimeoutMs`, retries bounded. */
-class ClusterClientFactory implements Factory<Cluster> {
-  readonly #seeds: readonly { host: string; port: number }[];
-  readonly #options: ResolvedRedisOptions;
-  readonly #redactor: Redactor;
-  readonly #readFromReplicas: boolean;
-  readonly #maxRedirections: number;
-
-  constructor(
-    seeds: readonly { host: string; port: number }[],
-    options: ResolvedRedisOptions,
-    redactor: Redactor,
-    readFromReplicas: boolean,
-    maxRedirections: number,
-  ) {
-    this.#seeds = seeds;
-    this.#options = options;
-    this.#redactor = redactor;
-    this.#readFromReplicas = readFromReplicas;
-    this.#maxRedirections = maxRedirections;
-  }
-
-  async create(signal?: AbortSignal): Promise<Cluster> {
-    const options = this.#options;
-    const client = new Cluster([...this.#seeds], {
-      scaleReads: this.#readFromReplicas ? 'slave' : 'master',
-      lazyConnect: true,
-      enableReadyCheck: true,
-      maxRedirections: this.#maxRedirections,
-      retryDelayOnFailover: 100,
-      retryDelayOnClusterDown: 100,
-      retryDelayOnTryAgain: 100,
-      slotsRefreshTimeout: options.connTimeoutMs,
-      // A client that loses every node ends; the pool replaces it instead of ioredis reconnecting behind its back.
-      clusterRetryStrategy: () => null,
-      redisOptions: {
-        ...(options.username === undefined ? {} : { username: options.username }),
-        ...(options.password === undefined ? {} : { password: options.password }),
-        ...(options.tls === undefined ? {} : { tls: options.tls }),
-        ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
-        connectTimeout: options.connTimeoutMs,
-        disableClientInfo: true,
-      },
-    });
-    // Errors also fail the command or connect they hit; without a listener ioredis would print them.
-    client.on('error', () => undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeoutError(`cluster connect timed out after ${options.connTimeoutMs} ms`, options.connTimeoutMs)), options.connTimeoutMs);
-      signal?.addEventListener('abort', () => reject(new RedisConnectionError('cluster connect aborted by the pool')), { once: true });
-    });
-    try {
-      await Promise.race([client.connect(), deadline]);
-      return client;
-    } catch (error) {
-      client.disconnect();
-      throw this.#redactor.toRedisError(error, 'connect', options.connTimeoutMs);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  destroy(client: Cluster): void {
-    client.disconnect();
-  }
-
-  isBroken(client: Cluster): boolean {
-    return client.status !== 'ready';
-  }
 }
 
 function splitOptions(options: ClusterPoolOptions): {

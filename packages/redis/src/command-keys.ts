@@ -41,11 +41,6 @@ export function commandSlots(command: string, args: readonly unknown[]): number[
   return slots;
 }
 
-/** Whether the command table knows the command (`readonly` flag lookups need a known command). */
-export function isKnownCommand(command: string): boolean {
-  return commands.exists(command.toLowerCase());
-}
-
 /** Whether the command only reads, so it may go to a replica (`readFromReplicas`). Unknown commands do not. */
 export function isReadOnlyCommand(command: string): boolean {
   const name = command.toLowerCase();

@@ -62,6 +62,14 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
     expect(await cluster.node(await cluster.masterOf(keySlot('tx'))).get('{tx}.a')).toBe('2');
   });
 
+  it('a command that changes connection state (CLIENT SETNAME) makes the pool replace that cluster client', async () => {
+    const before = pool.stats().destroyed;
+    await pool.on({ shardKey: 'renamed' }).execute('CLIENT', 'SETNAME', 'renamed-by-a-caller');
+    expect(pool.stats().destroyed).toBe(before + 1);
+    const master = await cluster.masterOf(keySlot('renamed'));
+    await pollUntil(async () => (await countClients(cluster.node(master), 'renamed-by-a-caller')) === 0, 2_000, 'the renamed connection closed');
+  });
+
   it('readFromReplicas sends reads to a replica of the slot and writes to its master', async () => {
     const replicaPool = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, readFromReplicas: true });
     try {
