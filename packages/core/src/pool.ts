@@ -82,6 +82,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #checksExpiry: boolean;
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
+  /** Which lifecycle events have ever had a listener: `emit()` costs a lookup per call even with none. */
+  readonly #listened: Record<LifecycleEvent, boolean> = { create: false, destroy: false, acquire: false, release: false };
   #inUse = 0;
   #generation = 0;
   #lastCreateError: unknown = undefined;
@@ -104,6 +106,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#closeOnError = this.#options.closeOnError;
     this.#backoff = new Backoff(this.#options.createRetryDelayMs, this.#options.createRetryMaxDelayMs);
     this.#waiterHooks = { onTimeout: this.#onWaiterTimeout.bind(this), onAbort: this.#onWaiterAbort.bind(this) };
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'create' || event === 'destroy' || event === 'acquire' || event === 'release') {
+        this.#listened[event] = true;
+      }
+    });
     this.#checksExpiry = this.#options.idleTimeoutMs !== Infinity || this.#options.maxLifetimeMs !== Infinity;
     this.#servesIdleDirectly = this.#factory.validate === undefined && this.#options.leakDetectionMs === Infinity;
     this.#startReaper();
@@ -732,9 +739,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
   }
 
-  #emit(event: 'create' | 'destroy' | 'acquire' | 'release', channel: DiagnosticChannel, resource: T): void {
+  #emit(event: LifecycleEvent, channel: DiagnosticChannel, resource: T): void {
     if (channel.hasSubscribers) channel.publish({ pool: this, resource });
-    this.emit(event, resource);
+    if (this.#listened[event]) this.emit(event, resource);
   }
 
   /** Surfaces an error nobody awaits: `error` listeners, the diagnostics channel, else a process warning. */
@@ -745,6 +752,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 }
 
+type LifecycleEvent = 'create' | 'destroy' | 'acquire' | 'release';
 type DiagnosticChannel = (typeof diagnosticChannels)[keyof typeof diagnosticChannels];
 
 /**
