@@ -61,7 +61,8 @@ export function parseSentinelOptions(options: SentinelPoolOptions): ParsedSentin
   const nodeOptions: RedisPoolOptions = { closeOnError: true, ...rest };
   // Validate now, not at the first lookup: the Redis options here, the pool options by a pool that is never used.
   const resolved = resolveRedisOptions({ ...nodeOptions, host: 'validation.invalid' });
-  void createPool({ create: () => Promise.reject(new Error('never created')), destroy: () => undefined }, { ...resolved.poolOptions, minIdle: 0 }).close();
+  // Closed at once, so even with minIdle its creates are abandoned before they start.
+  void createPool({ create: () => Promise.reject(new Error('never created')), destroy: () => undefined }, resolved.poolOptions).close();
   return { sentinels: addresses, name, readFromReplicas, retries, nodeOptions };
 }
 

@@ -201,3 +201,19 @@ async function getCalls(cluster: TestCluster, addresses: readonly string[]): Pro
     }),
   );
 }
+
+describe('createClusterPool options', () => {
+  it.each([
+    [{ seeds: [] }],
+    [{ seeds: ['127.0.0.1:nope'] }],
+    [{ seeds: ['127.0.0.1:7000'], database: 1 }],
+    [{ seeds: ['127.0.0.1:7000'], multiplex: true }],
+    [{ seeds: ['127.0.0.1:7000'], host: '127.0.0.1' }],
+    [{ seeds: ['127.0.0.1:7000'], maxRedirections: 0 }],
+    [{ seeds: ['127.0.0.1:7000'], readFromReplicas: 1 }],
+    [{ seeds: ['127.0.0.1:7000'], size: -1 }],
+    [{ seeds: ['127.0.0.1:7000'], readTimeoutMs: 0 }],
+  ])('rejects %j with INVALID_OPTION before connecting anywhere', (options) => {
+    expect(() => createClusterPool(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});

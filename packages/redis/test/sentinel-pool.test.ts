@@ -288,3 +288,20 @@ async function killNamed(connection: Redis, name: string): Promise<number> {
   for (const id of ids) await connection.call('CLIENT', 'KILL', 'ID', id);
   return ids.length;
 }
+
+describe('createSentinelPool options', () => {
+  it.each([
+    [{ sentinels: [], name: 'm' }],
+    [{ sentinels: ['127.0.0.1:26379'], name: '' }],
+    [{ sentinels: ['127.0.0.1:notaport'], name: 'm' }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', host: '127.0.0.1' }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', retries: -1 }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', readFromReplicas: 'yes' }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', size: 0 }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', size: 2, minIdle: 3 }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', connTimeoutMs: 0 }],
+    [{ sentinels: ['127.0.0.1:26379'], name: 'm', sentinelPassword: 42 }],
+  ])('rejects %j with INVALID_OPTION before connecting anywhere', (options) => {
+    expect(() => createSentinelPool(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
