@@ -20,7 +20,10 @@ export class SentinelHashPool extends HashPool<Redis> {
   readonly #watch: SentinelWatch;
   readonly #pools: readonly SentinelPool[];
 
-  /** @param buckets - the sentinel pools by master name; @param watch - their shared sentinel watch. */
+  /**
+   * @param buckets - the sentinel pools by master name; @param watch - their shared sentinel watch.
+   * @internal Create it with {@link createSentinelHashPool}.
+   */
   constructor(buckets: ReadonlyArray<{ readonly name: string; readonly pool: SentinelPool }>, watch: SentinelWatch) {
     super(buckets);
     this.#watch = watch;

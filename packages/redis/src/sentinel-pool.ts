@@ -52,6 +52,7 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
 
   /**
    * @param watch - a shared sentinel watch (sentinel hash pools share one); made from the options when absent.
+   * @internal Create sentinel pools with {@link createSentinelPool}; the constructor's shape may change.
    * @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError.
    */
   constructor(options: SentinelPoolOptions, watch?: SentinelWatch) {
