@@ -36,6 +36,8 @@ const TIMEOUT_FIRST_SECONDS = new Set(['BLMPOP', 'BZMPOP']);
  * ```
  */
 export function commandClass(command: string): CommandClass {
+  const known = TABLE.get(command);
+  if (known !== undefined) return known;
   return TABLE.get(command.toUpperCase()) ?? 'shared';
 }
 
@@ -60,6 +62,7 @@ export function leavesConnectionChanged(command: string, args: readonly unknown[
  * (a timeout of 0), `0` for a command that does not block (XREAD without BLOCK, any non-blocking command).
  */
 export function blockTimeMs(command: string, args: readonly unknown[]): number {
+  if (commandClass(command) !== 'blocking') return 0;
   const name = command.toUpperCase();
   if (TIMEOUT_LAST_SECONDS.has(name)) return seconds(args[args.length - 1]);
   if (TIMEOUT_FIRST_SECONDS.has(name)) return seconds(args[0]);

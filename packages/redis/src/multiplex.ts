@@ -17,6 +17,8 @@ interface Shared {
   inFlight: number;
   /** Still taking new commands; false once broken or on its way back to the pool. */
   isHeld: boolean;
+  /** Writes of this tick are being gathered into one (uncorked on the next tick). */
+  isCorked: boolean;
 }
 
 /**
@@ -105,6 +107,12 @@ export class Multiplexer {
 
   #send(shared: Shared, job: Job): void {
     shared.inFlight++;
+    if (!shared.isCorked) {
+      // Commands sent in the same tick leave in one write (one syscall), as ioredis' auto-pipelining does.
+      shared.isCorked = true;
+      shared.connection.stream.cork();
+      process.nextTick(uncork, shared);
+    }
     sendOn(shared.connection, job.command, job.args, job.timeoutMs, this.#context).then(
       (reply) => this.#settle(shared, job.resolve, reply),
       (error: unknown) => this.#settle(shared, job.reject, error),
@@ -141,7 +149,7 @@ export class Multiplexer {
     acquired.then(
       (connection) => {
         this.#acquiring--;
-        this.#held.push({ connection, inFlight: 0, isHeld: true });
+        this.#held.push({ connection, inFlight: 0, isHeld: true, isCorked: false });
         this.#pump();
       },
       (error: unknown) => {
@@ -179,3 +187,8 @@ export class Multiplexer {
 }
 
 function ignore(): void {}
+
+function uncork(shared: Shared): void {
+  shared.isCorked = false;
+  shared.connection.stream.uncork();
+}

@@ -39,16 +39,26 @@ export interface SendContext {
  * @throws InvalidArgumentError (`INVALID_ARGUMENT`) naming the position and type of the bad argument.
  */
 export function validateCommand(command: unknown, args: readonly unknown[]): asserts command is string {
-  if (typeof command !== 'string' || command === '' || /\s/.test(command)) {
+  if (typeof command !== 'string' || !isValidName(command)) {
     throw new InvalidArgumentError(`command must be a non-empty string without spaces, got ${typeof command === 'string' ? JSON.stringify(command) : typeof command}`);
   }
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
-    if (typeof arg === 'string' || Buffer.isBuffer(arg)) continue;
-    if (typeof arg === 'number' && Number.isFinite(arg)) continue;
+    if (typeof arg === 'string' || (typeof arg === 'number' && Number.isFinite(arg)) || Buffer.isBuffer(arg)) continue;
     const kind = arg === null ? 'null' : typeof arg === 'number' ? String(arg) : Array.isArray(arg) ? 'an array' : typeof arg;
     throw new InvalidArgumentError(`${command} argument ${index + 1} must be a string, a finite number or a Buffer, got ${kind}`);
   }
+}
+
+/** Command names already checked; a program uses few, so the regex runs once per name. */
+const VALID_NAMES = new Set<string>();
+const MAX_CACHED_NAMES = 1024;
+
+function isValidName(command: string): boolean {
+  if (VALID_NAMES.has(command)) return true;
+  if (command === '' || /\s/.test(command)) return false;
+  if (VALID_NAMES.size < MAX_CACHED_NAMES) VALID_NAMES.add(command);
+  return true;
 }
 
 /** The read timeout of one call: the option if given, else `readTimeoutMs` plus the command's own block time. */
@@ -79,9 +89,10 @@ export async function sendOn(
     context.onBroken(connection);
     throw new RedisConnectionError(`${command} not sent: the connection is ${connection.status}`);
   }
-  const pending = new Command(command, [...args], { replyEncoding: context.encoding });
-  // Set before sendCommand so ioredis' own commandTimeout (readTimeoutMs) does not apply to this call.
-  pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
+  // The rest-parameter array is already the caller's own copy.
+  const pending = new Command(command, args as RedisArgument[], { replyEncoding: context.encoding });
+  // ioredis arms commandTimeout (readTimeoutMs) itself; a different limit is set first, and then it leaves it alone.
+  if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
   try {
     return await connection.sendCommand(pending);
   } catch (error) {
