@@ -196,6 +196,41 @@ describe('SentinelPool and a demoted master the sentinels still call master', ()
   });
 });
 
+describe('SentinelPool when the announcement was missed', () => {
+  let deployment: TestSentinels;
+
+  beforeAll(async () => {
+    deployment = await startSentinels({ sentinels: 1, quorum: 1, downAfterMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    await deployment?.stop();
+  });
+
+  it('a READONLY reply makes the pool look the master up again and retry the write there', async () => {
+    const pool = createSentinelPool({ sentinels: deployment.sentinelAddresses, name: 'mymaster', encoding: 'utf8', retries: 2 });
+    const reasons: string[] = [];
+    pool.on('switch', (_from, _to, reason) => reasons.push(reason));
+    try {
+      const [oldMaster = '', newMaster = ''] = deployment.groups[0]?.nodes.map((node) => node.address) ?? [];
+      await pool.execute('SET', 'missed', 'before');
+      // Swap roles behind the sentinel's back, then make it name the new master without a +switch-master.
+      const [newHost = '', newPort = ''] = newMaster.split(':');
+      await deployment.node(newMaster).call('REPLICAOF', 'NO', 'ONE');
+      await deployment.node(oldMaster).call('REPLICAOF', newHost, newPort);
+      const sentinel = deployment.sentinel(deployment.sentinelAddresses[0] ?? '');
+      await sentinel.call('SENTINEL', 'REMOVE', 'mymaster');
+      await sentinel.call('SENTINEL', 'MONITOR', 'mymaster', newHost, newPort, '1');
+      expect(await pool.execute('SET', 'missed', 'after')).toBe('OK');
+      expect(await deployment.node(newMaster).get('missed')).toBe('after');
+      expect(pool.master).toBe(newMaster);
+      expect(reasons).toEqual(['lookup', 'readonly', 'lookup']);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 async function runFailover(deployment: TestSentinels, label: string, trigger: (oldMaster: string) => Promise<void>): Promise<void> {
   const [readTimeoutMs, connTimeoutMs, acquireTimeoutMs] = [1_000, 1_000, 1_500];
   const pool = createSentinelPool({
