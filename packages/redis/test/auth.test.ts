@@ -81,6 +81,13 @@ describe('AUTH and ACL users', () => {
     for (const shown of [error, ...emitted]) expectNoSecret(everythingShown(shown));
   });
 
+  it('fails a subscriber with a wrong password typed and without the password', async () => {
+    const redis = open({ host: '127.0.0.1', port: server.port, username: 'app', password: 'wrong-S3cret-pass' });
+    const error = await redis.subscriber().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'REDIS_REPLY', replyCode: 'WRONGPASS' });
+    expectNoSecret(everythingShown(error));
+  });
+
   it('never shows the password when the server is unreachable', async () => {
     const redis = open({ url: `redis://app:${APP_PASSWORD}@127.0.0.1:1`, connTimeoutMs: 1000 });
     const error = await redis.execute('PING').catch((caught: unknown) => caught);

@@ -126,6 +126,22 @@ describe('execute', () => {
     expect(error).toMatchObject({ code: 'REDIS_TIMEOUT', timeoutMs: 20 });
   });
 
+  it('rejects a per-call timeoutMs below 1 with INVALID_ARGUMENT', async () => {
+    const redis = open({ host: '127.0.0.1', port: server.port });
+    await expect(redis.executeWith({ timeoutMs: 0 }, 'PING')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(redis.stats().acquired).toBe(0);
+  });
+
+  it('resizes: a shrink closes surplus idle connections', async () => {
+    const redis = open({ host: '127.0.0.1', port: server.port, size: 4, connectionName: 'resized' });
+    const leases = await Promise.all(Array.from({ length: 4 }, () => redis.lease()));
+    await Promise.all(leases.map((lease) => lease.release()));
+    await redis.resize(1);
+    expect(redis.size).toBe(1);
+    expect(redis.stats()).toMatchObject({ idle: 1, destroyed: 3 });
+    await expect.poll(() => server.cli('CLIENT', 'LIST').split('\n').filter((line) => line.includes(' name=resized ')).length, { timeout: 5000 }).toBe(1);
+  });
+
   it('lets executeOn run a long BLPOP on a leased connection', async () => {
     const redis = open({ host: '127.0.0.1', port: server.port, encoding: 'utf8', readTimeoutMs: 50 });
     const lease = await redis.lease();
