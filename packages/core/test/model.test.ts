@@ -32,6 +32,7 @@ describe('model: random interleavings of callers, factory completions and time',
           vi.clearAllTimers();
           vi.setSystemTime(0);
           const world = new ModelWorld(config);
+          await flushMicrotasks(); // background creates for minIdle
           await fc.asyncModelRun(() => ({ model: world, real: world.pool }), commands);
           await drainOpenPool(world);
           await closeAndAudit(world);
@@ -41,6 +42,27 @@ describe('model: random interleavings of callers, factory completions and time',
     );
   });
 });
+
+/** How an acquire settled, read synchronously by the examples below. */
+interface Outcome<T> {
+  state: 'pending' | 'served' | string;
+  value: T | undefined;
+}
+
+/** Follows a promise: `state` becomes `served` or the rejection's `code`. */
+function follow<T>(promise: Promise<T>): Outcome<T> {
+  const outcome: Outcome<T> = { state: 'pending', value: undefined };
+  promise.then(
+    (value) => {
+      outcome.state = 'served';
+      outcome.value = value;
+    },
+    (error: { code?: string }) => {
+      outcome.state = error.code ?? String(error);
+    },
+  );
+  return outcome;
+}
 
 /** Reproductions the property found, shrunk to their minimal form; each is named by the behaviour it checks. */
 describe('model: minimal counterexamples', () => {
@@ -76,5 +98,95 @@ describe('model: minimal counterexamples', () => {
     expect(pool.stats(), 'the validated resource went back to idle').toMatchObject({ idle: 1, inUse: 0 });
     await pool.close();
     expect(pool.stats().destroyed).toBe(1);
+  });
+});
+
+describe('model: minimal counterexamples, timers and retries', () => {
+  beforeEach(useModelClock);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a failing factory with minIdle and createRetryDelayMs 0 is not retried in a loop that starves the event loop', async () => {
+    // Shrunk from: size 1, minIdle 1, createRetryDelayMs 0, creates fail. Each failed background create starts the
+    // next one from a promise callback, so the process never gets back to its event loop (and grows until OOM).
+    let calls = 0;
+    const pool = createPool(
+      {
+        create: () => {
+          calls++;
+          // Succeed eventually so that a looping pool stops and the test can report instead of hanging.
+          if (calls > 500) return { id: calls };
+          throw new Error('database down');
+        },
+        destroy: () => undefined,
+      },
+      { size: 1, minIdle: 1, createRetryDelayMs: 0, createRetryMaxDelayMs: 0 },
+    );
+    pool.on('error', () => undefined);
+    await flushMicrotasks();
+    expect(calls, 'creates started before the event loop got one turn').toBeLessThanOrEqual(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await pool.close();
+  });
+
+  it('an acquire timeout above 2^31 - 1 ms does not fire after 1 ms', async () => {
+    // Shrunk from: acquire() holds the only resource, acquire({ timeoutMs: 2 ** 31 }), advance 1 ms.
+    const pool = createPool({ create: () => ({ id: 1 }), destroy: () => undefined }, { size: 1 });
+    const held = await pool.acquire();
+    const outcome = follow(pool.acquire({ timeoutMs: 2 ** 31 }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(outcome.state, 'still waiting after 1 s of a 24.8-day timeout').toBe('pending');
+    await pool.release(held);
+    await flushMicrotasks();
+    expect(outcome.value).toBe(held);
+    await pool.release(held);
+    await pool.close();
+  });
+
+  it('validateTimeoutMs Infinity waits for a slow validation instead of failing it after 1 ms', async () => {
+    // Shrunk from: validateTimeoutMs Infinity, an idle resource whose validation answers `true` after 10 ms.
+    let created = 0;
+    const pool = createPool(
+      {
+        create: () => ({ id: ++created }),
+        destroy: () => undefined,
+        validate: () => new Promise<boolean>((resolve) => setTimeout(resolve, 10, true)),
+      },
+      { size: 1, validateTimeoutMs: Infinity },
+    );
+    const first = await pool.acquire();
+    await pool.release(first);
+    const outcome = follow(pool.acquire());
+    await vi.advanceTimersByTimeAsync(20);
+    expect(outcome.value?.id, 'the idle resource passed its validation and was handed out').toBe(first.id);
+    expect(pool.stats().validationFailures).toBe(0);
+    if (outcome.value !== undefined) await pool.release(outcome.value);
+    await pool.close();
+  });
+
+  it('a createTimeoutMs above 2^31 - 1 ms does not abort a create after 1 ms', async () => {
+    // Shrunk from: createTimeoutMs 2 ** 31, a create that takes 10 ms.
+    const pool = createPool(
+      { create: () => new Promise<{ id: number }>((resolve) => setTimeout(resolve, 10, { id: 1 })), destroy: () => undefined },
+      { size: 1, createTimeoutMs: 2 ** 31 },
+    );
+    const outcome = follow(pool.acquire());
+    await vi.advanceTimersByTimeAsync(20);
+    expect(outcome.state).toBe('served');
+    if (outcome.value !== undefined) await pool.release(outcome.value);
+    await pool.close();
+  });
+
+  it('a close timeout above 2^31 - 1 ms does not destroy held resources after 1 ms', async () => {
+    const destroyed: number[] = [];
+    const pool = createPool({ create: () => ({ id: 1 }), destroy: (resource) => void destroyed.push(resource.id) }, { size: 1 });
+    const held = await pool.acquire();
+    const closed = pool.close({ timeoutMs: 2 ** 31 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(destroyed, 'the held resource is still the caller\'s').toEqual([]);
+    await pool.release(held);
+    await closed;
+    expect(destroyed).toEqual([1]);
   });
 });

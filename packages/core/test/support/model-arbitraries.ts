@@ -19,18 +19,29 @@ import {
 import type { ModelConfig } from './model-world.js';
 
 /** Pool options and factory behaviour for one run; small sizes so that contention is the common case. */
-export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc.record({
-  size: fc.integer({ min: 1, max: 4 }),
-  acquireTimeoutMs: fc.constantFrom(0, 0, 25, Infinity),
-  createTimeoutMs: fc.constantFrom(30_000, 45),
-  validateTimeoutMs: fc.constantFrom(5_000, 25),
-  closeOnError: fc.boolean(),
-  maxWaiting: fc.constantFrom(Infinity, Infinity, 0, 2),
-  createRetryDelayMs: fc.constantFrom(0, 20),
-  honoursAbort: fc.boolean(),
-  destroyFailsEvery: fc.constantFrom(0, 0, 3),
-  withValidate: fc.boolean(),
-});
+export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc
+  .record({
+    size: fc.integer({ min: 1, max: 4 }),
+    acquireTimeoutMs: fc.constantFrom(0, 0, 25, Infinity),
+    // 2 ** 31 ms and Infinity: durations past setTimeout's 32-bit limit must still mean "that long".
+    createTimeoutMs: fc.constantFrom(30_000, 45, 2 ** 31),
+    validateTimeoutMs: fc.constantFrom(5_000, 25, Infinity),
+    closeOnError: fc.boolean(),
+    maxWaiting: fc.constantFrom(Infinity, Infinity, 0, 2),
+    createRetryDelayMs: fc.constantFrom(0, 20),
+    honoursAbort: fc.boolean(),
+    destroyFailsEvery: fc.constantFrom(0, 0, 3),
+    withValidate: fc.boolean(),
+    minIdle: fc.constantFrom(0, 0, 0, 1, 2),
+    leakDetectionMs: fc.constantFrom(Infinity, Infinity, 40),
+    expiry: fc.constantFrom('none', 'none', 'idle', 'lifetime'),
+  })
+  .map(({ expiry, ...config }) => ({
+    ...config,
+    minIdle: Math.min(config.minIdle, config.size),
+    idleTimeoutMs: expiry === 'idle' ? 50 : Infinity,
+    maxLifetimeMs: expiry === 'lifetime' ? 150 : Infinity,
+  }));
 
 const pick = fc.nat({ max: 15 });
 
@@ -39,7 +50,7 @@ export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
   {
     weight: 12,
     arbitrary: fc
-      .record({ timeoutMs: fc.constantFrom(undefined, 0, 15, 60, Infinity), withSignal: fc.boolean() })
+      .record({ timeoutMs: fc.constantFrom(undefined, 0, 15, 60, Infinity, 2 ** 31), withSignal: fc.boolean() })
       .map(({ timeoutMs, withSignal }) => new AcquireCommand(timeoutMs, withSignal)),
   },
   { weight: 10, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, broken]) => new ReleaseCommand(index, broken)) },
@@ -68,5 +79,5 @@ export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
       .map(([index, answer]) => new SettleValidateCommand(index, answer)),
   },
   { weight: 8, arbitrary: fc.constantFrom(1, 10, 30, 100).map((ms) => new AdvanceTimeCommand(ms)) },
-  { weight: 1, arbitrary: fc.constant(new CloseCommand()) },
+  { weight: 1, arbitrary: fc.constantFrom(undefined, 20, 100).map((timeoutMs) => new CloseCommand(timeoutMs)) },
 );

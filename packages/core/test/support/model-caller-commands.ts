@@ -82,7 +82,7 @@ export class AbortCommand implements ModelCommand {
   }
 }
 
-/** Releases a held resource, healthy or broken (`isBroken` true). */
+/** Releases a held resource, healthy or broken (`isBroken` true), or one a `close({ timeoutMs })` took away. */
 export class ReleaseCommand implements ModelCommand {
   constructor(
     readonly pick: number,
@@ -90,34 +90,54 @@ export class ReleaseCommand implements ModelCommand {
   ) {}
 
   check(world: Readonly<ModelWorld>): boolean {
-    return world.held.size > 0;
+    return world.held.size + world.forceDestroyed.size > 0;
   }
 
   async run(world: ModelWorld): Promise<void> {
-    const holdings = [...world.held.keys()];
+    const holdings = [...world.held.keys(), ...world.forceDestroyed];
     const resource = holdings[this.pick % holdings.length] as ModelResource;
+    if (world.forceDestroyed.delete(resource)) await this.#releaseLate(world, resource);
+    else await this.#release(world, resource);
+    world.checkInvariants();
+  }
+
+  async #releaseLate(world: ModelWorld, resource: ModelResource): Promise<void> {
+    const before = world.pool.stats();
+    await world.pool.release(resource);
+    await flushMicrotasks();
+    expect(world.pool.stats(), 'a late release after a close timeout is accepted and changes nothing').toEqual(before);
+  }
+
+  async #release(world: ModelWorld, resource: ModelResource): Promise<void> {
     const before = world.pool.stats();
     const closeOnError = world.pool.closeOnError;
     const wasRetired = world.retired.delete(resource);
     const othersHeld = [...world.held.keys()].filter((other) => other !== resource);
+    const idleBefore = world.idleResources();
+    // Without validation every pending caller sits in the queue, so the oldest one is next in line.
+    const oldestWaiter = world.config.withValidate ? undefined : world.pendingAcquires()[0];
     const probe = world.release(resource, this.broken);
     await flushMicrotasks();
     expect(probe.resolved, 'release of a held resource resolves once its destroy settled').toBe(true);
     const destroyed = resource.destroyCount > 0;
+    const expired = Date.now() - resource.createdAtMs >= world.config.maxLifetimeMs;
     if (this.broken) {
       expect(destroyed, 'a broken resource is destroyed on release').toBe(true);
       if (closeOnError && !world.isClosed) {
-        expect(world.pool.stats().idle, 'closeOnError: a broken release destroys every idle resource').toBe(0);
+        const kept = idleBefore.filter((other) => other.destroyCount === 0).map((other) => other.id);
+        expect(kept, 'closeOnError: a broken release destroys every idle resource').toEqual([]);
         for (const other of othersHeld) world.retired.add(other);
       }
     } else if (wasRetired) {
       expect(destroyed, 'a retired resource is destroyed on release').toBe(true);
-    } else if (world.isClosed || total(before) > before.size) {
-      expect(destroyed, 'a release over the size (or after close) destroys the resource').toBe(true);
+    } else if (world.isClosed || total(before) > before.size || expired) {
+      expect(destroyed, 'a release over the size, past maxLifetimeMs or after close destroys the resource').toBe(true);
     } else {
       expect(destroyed, 'a healthy release within the size keeps the resource').toBe(false);
+      if (oldestWaiter !== undefined) {
+        expect(oldestWaiter.resource?.id, 'a released resource goes to the oldest waiter').toBe(resource.id);
+      }
     }
-    world.checkInvariants();
   }
 
   toString(): string {
@@ -133,7 +153,7 @@ export class InvalidReleaseCommand implements ModelCommand {
   ) {}
 
   #candidates(world: Readonly<ModelWorld>): ModelResource[] {
-    return world.factory.resources.filter((resource) => !world.held.has(resource));
+    return world.factory.resources.filter((resource) => !world.held.has(resource) && !world.everForceDestroyed.has(resource));
   }
 
   check(world: Readonly<ModelWorld>): boolean {
@@ -141,9 +161,10 @@ export class InvalidReleaseCommand implements ModelCommand {
   }
 
   async run(world: ModelWorld): Promise<void> {
+    await flushMicrotasks();
     const candidates = this.#candidates(world);
     const resource = this.foreign
-      ? { id: -1, broken: false, destroyCount: 0 }
+      ? { id: -1, createdAtMs: 0, broken: false, destroyCount: 0 }
       : (candidates[this.pick % candidates.length] as ModelResource);
     const before = world.pool.stats();
     let error: unknown = undefined;
@@ -220,19 +241,24 @@ export class ToggleCloseOnErrorCommand implements ModelCommand {
   }
 }
 
-/** `close()` in the middle of the run; later commands keep going against the closed pool. */
+/**
+ * `close()` in the middle of the run, optionally with a timeout after which held resources are destroyed; later
+ * commands keep going against the closed pool.
+ */
 export class CloseCommand implements ModelCommand {
+  constructor(readonly timeoutMs: number | undefined) {}
+
   check(world: Readonly<ModelWorld>): boolean {
     return !world.isClosed;
   }
 
   async run(world: ModelWorld): Promise<void> {
-    world.startClose();
+    world.startClose(this.timeoutMs);
     await flushMicrotasks();
     world.checkInvariants();
   }
 
   toString(): string {
-    return 'close()';
+    return this.timeoutMs === undefined ? 'close()' : `close({ timeoutMs: ${this.timeoutMs} })`;
   }
 }

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { CreateMode, PendingCreate, PendingValidate, ValidateMode } from './model-factory.js';
+import type { CreateMode, PendingCreate, ValidateCall, ValidateMode } from './model-factory.js';
 import type { ModelCommand } from './model-caller-commands.js';
 import { flushMicrotasks, type ModelWorld } from './model-world.js';
 
@@ -13,8 +13,8 @@ export class SetCreateModeCommand implements ModelCommand {
 
   async run(world: ModelWorld): Promise<void> {
     world.factory.createMode = this.mode;
+    await flushMicrotasks();
     world.checkInvariants();
-    return Promise.resolve();
   }
 
   toString(): string {
@@ -55,8 +55,8 @@ export class SetValidateModeCommand implements ModelCommand {
 
   async run(world: ModelWorld): Promise<void> {
     world.factory.validateMode = this.mode;
+    await flushMicrotasks();
     world.checkInvariants();
-    return Promise.resolve();
   }
 
   toString(): string {
@@ -77,7 +77,7 @@ export class SettleValidateCommand implements ModelCommand {
 
   async run(world: ModelWorld): Promise<void> {
     const validates = world.factory.unsettledValidates();
-    world.factory.settleValidate(validates[this.pick % validates.length] as PendingValidate, this.answer);
+    world.factory.settleValidate(validates[this.pick % validates.length] as ValidateCall, this.answer);
     await flushMicrotasks();
     world.checkInvariants();
   }
@@ -97,6 +97,7 @@ export class AdvanceTimeCommand implements ModelCommand {
 
   async run(world: ModelWorld): Promise<void> {
     await vi.advanceTimersByTimeAsync(this.ms);
+    world.onClockMoved();
     await flushMicrotasks();
     world.checkInvariants();
   }

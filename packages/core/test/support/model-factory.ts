@@ -1,9 +1,14 @@
 import type { Factory } from '@pool/core';
 import { deferred, type Deferred } from './test-factory.js';
 
+/** No run of the model asks for this many creates; more means the pool retries in a loop. */
+const MAX_CREATE_CALLS = 2_000;
+
 /** A resource made by {@link ModelFactory}: numbered, breakable on purpose, and counting its destroys. */
 export interface ModelResource {
   readonly id: number;
+  /** Fake `Date.now()` when the factory made it (the pool records the same instant). */
+  readonly createdAtMs: number;
   broken: boolean;
   destroyCount: number;
 }
@@ -14,20 +19,27 @@ export type CreateMode = 'sync' | 'async' | 'sync-fail' | 'async-fail' | 'deferr
 /** How the next `validate()` calls answer; `deferred` waits for the model to decide. */
 export type ValidateMode = 'valid' | 'invalid' | 'throw' | 'deferred';
 
-/** A `create()` the model has not finished yet. */
+/** A deferred `create()`, finished by the model (or by its signal, when the factory honours it). */
 export interface PendingCreate {
   readonly signal: AbortSignal | undefined;
+  /** Fake `Date.now()` when the pool called it. */
+  readonly startedAtMs: number;
   readonly result: Deferred<ModelResource>;
   settled: boolean;
+  settledAtMs: number;
 }
 
-/** A `validate()` the model has not answered yet. */
-export interface PendingValidate {
+/** One `validate()` call: answered at once, or deferred until the model answers it. */
+export interface ValidateCall {
   readonly resource: ModelResource;
   /** Fake `Date.now()` when the pool called it. */
   readonly startedAtMs: number;
   readonly answer: Deferred<boolean>;
   settled: boolean;
+  /** Fake `Date.now()` when it was answered. */
+  settledAtMs: number;
+  /** `true` valid, `false` invalid (false or a throw); meaningful once settled. */
+  valid: boolean;
 }
 
 /** What the model tells the factory once per run. */
@@ -50,9 +62,12 @@ export class ModelFactory {
   /** Every resource ever created, in creation order. */
   readonly resources: ModelResource[] = [];
   readonly pendingCreates: PendingCreate[] = [];
-  readonly pendingValidates: PendingValidate[] = [];
+  /** Every `validate()` call, answered or not. */
+  readonly validateCalls: ValidateCall[] = [];
   /** Misuse seen from the factory's side (double destroy, validating a held resource, ...). */
   readonly violations: string[] = [];
+  /** `create()` calls so far. */
+  createCalls = 0;
   /** `destroy()` calls that have settled. */
   destroysSettled = 0;
   /** `destroy()` calls that failed on purpose. */
@@ -83,8 +98,8 @@ export class ModelFactory {
   }
 
   /** Validations not yet answered by the model (including ones the pool stopped waiting for). */
-  unsettledValidates(): PendingValidate[] {
-    return this.pendingValidates.filter((validate) => !validate.settled);
+  unsettledValidates(): ValidateCall[] {
+    return this.validateCalls.filter((validate) => !validate.settled);
   }
 
   /** Resources created and not yet destroyed. */
@@ -95,24 +110,32 @@ export class ModelFactory {
   /** Finishes a deferred create with a new resource, or fails it. */
   settleCreate(create: PendingCreate, succeed: boolean): void {
     create.settled = true;
+    create.settledAtMs = Date.now();
     if (succeed) create.result.resolve(this.#make());
     else create.result.reject(new Error('model: create failed'));
   }
 
   /** Answers a deferred validation: valid, invalid, or a rejection. */
-  settleValidate(validate: PendingValidate, answer: boolean | 'throw'): void {
+  settleValidate(validate: ValidateCall, answer: boolean | 'throw'): void {
     validate.settled = true;
+    validate.settledAtMs = Date.now();
+    validate.valid = answer === true;
     if (answer === 'throw') validate.answer.reject(new Error('model: validate threw'));
     else validate.answer.resolve(answer);
   }
 
   #make(): ModelResource {
-    const resource: ModelResource = { id: this.#nextId++, broken: false, destroyCount: 0 };
+    const resource: ModelResource = { id: this.#nextId++, createdAtMs: Date.now(), broken: false, destroyCount: 0 };
     this.resources.push(resource);
     return resource;
   }
 
   #create(signal: AbortSignal | undefined): ModelResource | Promise<ModelResource> {
+    if (++this.createCalls > MAX_CREATE_CALLS) {
+      // Far more creates than one run can ask for: the pool is hot-looping the factory. Stall it so the run ends.
+      if (this.createCalls === MAX_CREATE_CALLS + 1) this.violations.push(`create() hot loop: over ${MAX_CREATE_CALLS} calls`);
+      return new Promise<ModelResource>(() => undefined);
+    }
     if (signal === undefined) this.violations.push('create() was called without an AbortSignal');
     switch (this.createMode) {
       case 'sync':
@@ -129,12 +152,19 @@ export class ModelFactory {
   }
 
   #deferCreate(signal: AbortSignal | undefined): Promise<ModelResource> {
-    const create: PendingCreate = { signal, result: deferred<ModelResource>(), settled: false };
+    const create: PendingCreate = {
+      signal,
+      startedAtMs: Date.now(),
+      result: deferred<ModelResource>(),
+      settled: false,
+      settledAtMs: Infinity,
+    };
     this.pendingCreates.push(create);
     if (this.#config.honoursAbort && signal !== undefined) {
       signal.addEventListener('abort', () => {
         if (create.settled) return;
         create.settled = true;
+        create.settledAtMs = Date.now();
         create.result.reject(signal.reason);
       });
     }
@@ -156,18 +186,21 @@ export class ModelFactory {
   #validate(resource: ModelResource): boolean | Promise<boolean> {
     if (resource.destroyCount > 0) this.violations.push(`validate() of destroyed resource ${resource.id}`);
     if (this.#isHeld(resource)) this.violations.push(`validate() of resource ${resource.id} while a caller holds it`);
-    switch (this.validateMode) {
-      case 'valid':
-        return true;
-      case 'invalid':
-        return false;
-      case 'throw':
-        throw new Error('model: validate threw at once');
-      case 'deferred': {
-        const validate: PendingValidate = { resource, startedAtMs: Date.now(), answer: deferred<boolean>(), settled: false };
-        this.pendingValidates.push(validate);
-        return validate.answer.promise;
-      }
+    const call: ValidateCall = {
+      resource,
+      startedAtMs: Date.now(),
+      answer: deferred<boolean>(),
+      settled: false,
+      settledAtMs: Infinity,
+      valid: false,
+    };
+    this.validateCalls.push(call);
+    if (this.validateMode === 'deferred') return call.answer.promise;
+    this.settleValidate(call, this.validateMode === 'valid' ? true : this.validateMode === 'invalid' ? false : 'throw');
+    if (this.validateMode === 'throw') {
+      call.answer.promise.catch(() => undefined);
+      throw new Error('model: validate threw at once');
     }
+    return this.validateMode === 'valid';
   }
 }

@@ -2,7 +2,7 @@ import { expect, vi } from 'vitest';
 import { flushMicrotasks, type ModelWorld } from './model-world.js';
 
 const MAX_ROUNDS = 40;
-const ROUND_MS = 1_000;
+const ROUND_MS = 200;
 
 /** One round of a healthy world: every create succeeds, every validation passes, every holder gives back. */
 async function settleEverything(world: ModelWorld): Promise<void> {
@@ -12,7 +12,10 @@ async function settleEverything(world: ModelWorld): Promise<void> {
   for (const validate of world.factory.unsettledValidates()) world.factory.settleValidate(validate, true);
   await flushMicrotasks();
   for (const resource of [...world.held.keys()]) world.release(resource, false);
+  for (const resource of world.forceDestroyed) await world.pool.release(resource);
+  world.forceDestroyed.clear();
   await vi.advanceTimersByTimeAsync(ROUND_MS);
+  world.onClockMoved();
   await flushMicrotasks();
   world.checkInvariants();
 }

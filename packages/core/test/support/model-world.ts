@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
-import { createPool, PoolError, type Pool, type PoolStats } from '@pool/core';
-import { ModelFactory, type ModelFactoryConfig, type ModelResource } from './model-factory.js';
+import { createPool, PoolError, type Pool } from '@pool/core';
+import { ModelFactory, type ModelFactoryConfig, type ModelResource, type ValidateCall } from './model-factory.js';
+import { checkInvariants } from './model-invariants.js';
 
 /** Captured before any test fakes timers: one real macrotask turn drains every pending promise callback. */
 const realSetImmediate = globalThis.setImmediate;
@@ -19,6 +19,10 @@ export interface ModelConfig extends ModelFactoryConfig {
   readonly closeOnError: boolean;
   readonly maxWaiting: number;
   readonly createRetryDelayMs: number;
+  readonly minIdle: number;
+  readonly leakDetectionMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxLifetimeMs: number;
 }
 
 /** One `acquire()` call as the model saw it. */
@@ -52,6 +56,12 @@ export class ModelWorld {
   readonly reportedErrors: PoolError[] = [];
   /** Resources held when a broken release with `closeOnError` retired them: destroyed when they come back. */
   readonly retired = new Set<ModelResource>();
+  /** Resources a `close({ timeoutMs })` destroyed while callers still held them. */
+  readonly forceDestroyed = new Set<ModelResource>();
+  /** Every resource ever taken away by a close timeout: the pool accepts its release quietly, any number of times. */
+  readonly everForceDestroyed = new Set<ModelResource>();
+  /** When the pending `close({ timeoutMs })` destroys what is still held; `Infinity` when it never will. */
+  closeDeadlineMs = Infinity;
   size: number;
   isClosed = false;
   closeResolved = false;
@@ -72,6 +82,10 @@ export class ModelWorld {
       maxWaiting: config.maxWaiting,
       createRetryDelayMs: config.createRetryDelayMs,
       createRetryMaxDelayMs: config.createRetryDelayMs * 4,
+      minIdle: config.minIdle,
+      leakDetectionMs: config.leakDetectionMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxLifetimeMs: config.maxLifetimeMs,
     });
     this.pool.on('error', (error) => this.reportedErrors.push(error));
   }
@@ -119,10 +133,11 @@ export class ModelWorld {
     return probe;
   }
 
-  /** Calls `close()` and records when it resolves. */
-  startClose(): void {
+  /** Calls `close()` (optionally with a timeout for holders) and records when it resolves. */
+  startClose(timeoutMs?: number): void {
     this.isClosed = true;
-    this.pool.close().then(
+    if (timeoutMs !== undefined && this.pool.stats().inUse > 0) this.closeDeadlineMs = Date.now() + timeoutMs;
+    this.pool.close(timeoutMs === undefined ? undefined : { timeoutMs }).then(
       () => {
         this.closeResolved = true;
       },
@@ -136,64 +151,61 @@ export class ModelWorld {
 
   /** Validations the pool still waits for: unanswered and not past `validateTimeoutMs`. */
   validatingInPool(): number {
+    return this.#validatingCalls().length;
+  }
+
+  /** Live resources neither held by a caller nor being validated: the ones the pool keeps idle. */
+  idleResources(): ModelResource[] {
+    const validating = new Set(this.#validatingCalls().map((validate) => validate.resource));
+    return this.factory.liveResources().filter((resource) => !this.held.has(resource) && !validating.has(resource));
+  }
+
+  #validatingCalls(): ValidateCall[] {
     const now = Date.now();
     return this.factory
       .unsettledValidates()
-      .filter((validate) => now < validate.startedAtMs + this.config.validateTimeoutMs).length;
+      .filter((validate) => now < validate.startedAtMs + this.config.validateTimeoutMs);
   }
 
-  /** The checks made after every step. */
+  /** Validations the pool must have counted as failed: answered invalid in time, or not answered in time. */
+  expectedValidationFailures(): number {
+    const now = Date.now();
+    return this.factory.validateCalls.filter((validate) => {
+      const timedOut = Math.min(validate.settledAtMs, now) >= validate.startedAtMs + this.config.validateTimeoutMs;
+      return timedOut || (validate.settled && !validate.valid);
+    }).length;
+  }
+
+  /** The checks made after every step (see model-invariants.ts). */
   checkInvariants(): void {
-    expect(this.violations, 'promises kept').toEqual([]);
-    expect(this.factory.violations, 'factory used correctly').toEqual([]);
-    const stats = this.pool.stats();
-    const validating = this.validatingInPool();
-    const pending = this.pendingAcquires();
-    expect(stats.idle + stats.inUse + stats.creating, 'idle + inUse + creating <= max(size, inUse)').toBeLessThanOrEqual(
-      Math.max(stats.size, stats.inUse),
-    );
-    expect(stats.size, 'size').toBe(this.size);
-    expect(stats.inUse, 'inUse counts the held resources and those being validated').toBeGreaterThanOrEqual(this.held.size);
-    expect(stats.inUse, 'inUse counts the held resources and those being validated').toBeLessThanOrEqual(
-      this.held.size + validating,
-    );
-    expect(this.factory.liveResources().length, 'every live resource is idle or in use (held or being validated)').toBe(
-      stats.idle + stats.inUse,
-    );
-    expect(stats.waiting, 'waiting counts the pending callers not being validated').toBeLessThanOrEqual(pending.length);
-    expect(stats.waiting, 'waiting counts the pending callers not being validated').toBeGreaterThanOrEqual(
-      pending.length - validating,
-    );
-    expect(stats.creating, 'creating <= creates the factory still runs').toBeLessThanOrEqual(this.#runningCreates());
-    if (stats.waiting > 0) expect(stats.idle, 'no caller waits beside an idle resource').toBe(0);
-    for (const resource of this.held.keys()) expect(resource.destroyCount, `held resource ${resource.id} is live`).toBe(0);
-    const overdue = pending.filter((record) => record.deadlineMs <= Date.now()).map((record) => record.index);
-    expect(overdue, 'no acquire outlives its timeout').toEqual([]);
-    this.#checkCounters(stats);
-    if (this.isClosed) this.#checkClosed(stats, pending.length, validating);
-  }
-
-  #checkCounters(stats: PoolStats): void {
-    expect(stats.created, 'created counter').toBe(this.factory.resources.length);
-    expect(stats.destroyed, 'destroyed counter').toBe(this.factory.destroysSettled);
-    expect(stats.destroyErrors, 'destroyErrors counter').toBe(this.factory.destroyFailures);
-    expect(stats.acquired, 'acquired counter').toBe(this.served);
-    expect(stats.released, 'released counter').toBe(this.released);
-    expect(stats.timeouts, 'timeouts counter').toBe(this.timeouts);
-    const destroyErrorsReported = this.reportedErrors.filter((error) => error.code === 'DESTROY_FAILED').length;
-    expect(destroyErrorsReported, 'every destroy error is emitted').toBe(this.factory.destroyFailures);
-  }
-
-  #checkClosed(stats: PoolStats, pending: number, validating: number): void {
-    expect(stats.waiting, 'a closed pool has no waiters').toBe(0);
-    expect(stats.idle, 'a closed pool keeps no idle resource').toBe(0);
-    expect(stats.creating, 'a closed pool runs no create').toBe(0);
-    expect(pending, 'after close only callers being validated are pending').toBeLessThanOrEqual(validating);
+    checkInvariants(this);
   }
 
   /** Creates the factory has not finished: deferred ones not yet settled. */
-  #runningCreates(): number {
+  runningCreates(): number {
     return this.factory.unsettledCreates().length;
+  }
+
+  /**
+   * Called after the fake clock moved: once a `close({ timeoutMs })` deadline passed, the pool destroyed whatever
+   * callers still held; the model stops counting those as held (their late release is accepted quietly).
+   */
+  onClockMoved(): void {
+    if (Date.now() < this.closeDeadlineMs) return;
+    for (const resource of this.held.keys()) {
+      this.forceDestroyed.add(resource);
+      this.everForceDestroyed.add(resource);
+    }
+    this.held.clear();
+    this.closeDeadlineMs = Infinity;
+  }
+
+  /** Whether a deferred create has been running for at least `createTimeoutMs`. */
+  #someCreateOutlived(): boolean {
+    const now = Date.now();
+    return this.factory.pendingCreates.some(
+      (create) => Math.min(create.settledAtMs, now) >= create.startedAtMs + this.config.createTimeoutMs,
+    );
   }
 
   #onServed(record: AcquireRecord, resource: ModelResource): void {
@@ -225,6 +237,9 @@ export class ModelWorld {
     }
     if (error.code === 'ACQUIRE_TIMEOUT' && Date.now() < record.deadlineMs) {
       this.violations.push(`${label} timed out early`);
+    }
+    if (error.code === 'CREATE_TIMEOUT' && !this.#someCreateOutlived()) {
+      this.violations.push(`${label} got CREATE_TIMEOUT while no create had run for createTimeoutMs`);
     }
     if (error.code === 'POOL_CLOSED' && !this.isClosed) this.violations.push(`${label} got POOL_CLOSED on an open pool`);
   }
