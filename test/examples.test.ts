@@ -98,7 +98,7 @@ describe('examples/from-generic-pool', () => {
   const expectedOutput = [
     'use: SELECT 1 -> ok; SELECT 2 -> ok; SELECT 3 -> ok; SELECT 4 -> ok',
     'acquire: SELECT now() -> ok',
-    'full pool: the third acquire timed out after 100 ms',
+    'full pool: the third acquire timed out after 1 s',
     'closed',
     '',
   ].join('\n');

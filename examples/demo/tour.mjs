@@ -51,9 +51,9 @@ export async function runTour(backend) {
   say(`   holding ${held.map(name).join(', ')}; ${occupancy()}`);
   await pool.acquire().catch((error) => sayPoolError('   refused at once', error));
 
-  say('3. waiting: a caller that accepts to wait (timeoutMs 2000) queues until a release serves it');
+  say('3. waiting: a caller that accepts to wait (timeoutMs 5000) queues until a release serves it');
   const waitStartedAt = performance.now();
-  const waiter = pool.acquire({ timeoutMs: 2_000 });
+  const waiter = pool.acquire({ timeoutMs: 5_000 });
   say(`   queued; ${occupancy()}`);
   setTimeout(() => void pool.release(held.pop()), 300);
   const served = await waiter;

@@ -4,7 +4,7 @@ import { connectionFactory } from './factory.mjs';
 
 const pool = createPool(connectionFactory(), {
   max: 2, // MIGRATION: options
-  acquireTimeoutMillis: 100,
+  acquireTimeoutMillis: 1_000,
   testOnBorrow: true,
 });
 const isAcquireTimeout = (error) => error.name === 'TimeoutError'; // MIGRATION: error check
@@ -31,7 +31,7 @@ try {
   await pool.acquire();
 } catch (error) {
   if (!isAcquireTimeout(error)) throw error;
-  console.log('full pool: the third acquire timed out after 100 ms');
+  console.log('full pool: the third acquire timed out after 1 s');
 }
 await pool.release(first);
 await pool.release(second);

@@ -4,7 +4,7 @@ import { connectionFactory } from './factory.mjs';
 
 const pool = createPool(connectionFactory(), {
   size: 2, // MIGRATION: options (max -> size, acquireTimeoutMillis -> acquireTimeoutMs; validate always runs)
-  acquireTimeoutMs: 100, // Without it @pool/core fails fast; generic-pool's default, waiting forever, is Infinity.
+  acquireTimeoutMs: 1_000, // Without it @pool/core fails fast; generic-pool's default, waiting forever, is Infinity.
 });
 const isAcquireTimeout = (error) => error.code === 'ACQUIRE_TIMEOUT'; // MIGRATION: error check (a stable code)
 const shutDown = () => pool.close(); // MIGRATION: shutdown (drain + clear in one call)
@@ -27,7 +27,7 @@ try {
   await pool.acquire();
 } catch (error) {
   if (!isAcquireTimeout(error)) throw error;
-  console.log('full pool: the third acquire timed out after 100 ms');
+  console.log('full pool: the third acquire timed out after 1 s');
 }
 await pool.release(first);
 await pool.release(second);

@@ -11,10 +11,10 @@ const config = {
   database: process.env.PGDATABASE ?? 'test',
   user: process.env.PGUSER ?? 'postgres',
   password: process.env.PGPASSWORD,
-  connectionTimeoutMillis: 2_000,
+  connectionTimeoutMillis: 5_000,
 };
 const factory = pgClientFactory(config);
-const pool = createPool(factory, { size: 3, acquireTimeoutMs: 2_000, closeOnError: true });
+const pool = createPool(factory, { size: 3, acquireTimeoutMs: 5_000, closeOnError: true });
 pool.on('error', (error) => console.log(`pool error: ${error.code}: ${error.message}`));
 
 // One query per use(): any client will do.

@@ -10,8 +10,8 @@ console.log(`echo server on 127.0.0.1:${server.port}`);
 
 const pool = createPool(socketFactory({ host: '127.0.0.1', port: server.port }), {
   size: 4,
-  acquireTimeoutMs: 1_000,
-  createTimeoutMs: 1_000,
+  acquireTimeoutMs: 5_000,
+  createTimeoutMs: 5_000,
 });
 pool.on('error', (error) => console.log(`pool error: ${error.code}`));
 const sockets = new Set();
