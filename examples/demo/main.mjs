@@ -6,7 +6,7 @@ import { createRedisBackend } from './redis-backend.mjs';
 import { TOUR_POOL_OPTIONS, runTour, say } from './tour.mjs';
 
 const target = redisTarget(process.env.REDIS_URL);
-const probe = await probeRedis(target, 500);
+const probe = await probeRedis(target, 1_000);
 if (probe.answers) {
   say(`backend: Redis at ${describeTarget(target)} (@pool/redis on ioredis)`);
   await runTour(createRedisBackend(target, TOUR_POOL_OPTIONS));
