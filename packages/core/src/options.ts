@@ -23,7 +23,10 @@ export interface Factory<T> {
   isBroken?(resource: T): boolean;
 }
 
-/** Options of {@link createPool}. Every one is validated; unknown keys are rejected. */
+/**
+ * Options of {@link createPool}. Every one is validated; unknown keys and `null` values are rejected. Durations are in
+ * milliseconds; one above 2^31 − 1 (about 24.8 days, the longest timer Node keeps) counts as `Infinity`.
+ */
 export interface PoolOptions {
   /**
    * Most resources alive at once (idle + in use + being created). The seed's `pool_size`.

@@ -33,6 +33,7 @@ import {
 import { newCounters, type PoolCounters, type PoolStats } from './stats.js';
 import { validateWithTimeout } from './validation.js';
 import { WaitQueue } from './wait-queue.js';
+import { MAX_TIMER_MS, startTimer } from './timers.js';
 import { Waiter, type WaiterHooks } from './waiter.js';
 
 /** Per-call options of {@link Pool.acquire}. */
@@ -79,6 +80,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #counters: PoolCounters = newCounters();
   readonly #backoff: Backoff;
   readonly #waiterHooks: WaiterHooks<T>;
+  readonly #onCreateTimeoutBound: (create: CreateOperation<T>) => void;
+  readonly #onRetryBound: () => void;
   readonly #checksExpiry: boolean;
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
@@ -87,6 +90,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #inUse = 0;
   #generation = 0;
   #lastCreateError: unknown = undefined;
+  /** Set by a create failure, cleared when the retry timer fires: see {@link Pool.#scheduleRetry}. */
+  #retryDue = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #reaperTimer: ReturnType<typeof setInterval> | undefined = undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -106,6 +111,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#closeOnError = this.#options.closeOnError;
     this.#backoff = new Backoff(this.#options.createRetryDelayMs, this.#options.createRetryMaxDelayMs);
     this.#waiterHooks = { onTimeout: this.#onWaiterTimeout.bind(this), onAbort: this.#onWaiterAbort.bind(this) };
+    this.#onCreateTimeoutBound = this.#onCreateTimeout.bind(this);
+    this.#onRetryBound = this.#onRetry.bind(this);
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
       if (event === 'create' || event === 'destroy' || event === 'acquire' || event === 'release') {
         this.#listened[event] = true;
@@ -283,10 +290,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     for (const waiter of this.#queue.drain()) this.#settle(waiter, undefined, new PoolClosedError());
     for (const create of this.#creates.list()) this.#abandon(create, new PoolClosedError());
     for (const entry of this.#idle.drain()) void this.#destroy(entry);
-    if (timeoutMs !== Infinity && this.#inUse > 0) {
-      this.#closeTimer = setTimeout(() => this.#destroyHeld(), timeoutMs);
-      this.#closeTimer.unref();
-    }
+    if (this.#inUse > 0) this.#closeTimer = startTimer(() => this.#destroyHeld(), timeoutMs, undefined);
     this.#checkClosed();
     return this.#closing;
   }
@@ -312,7 +316,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
         return waiter.promise;
       }
     }
-    if (this.#room() > 0 && (waiter.failsFast || !this.#backoff.isWaiting(Date.now()))) {
+    if (this.#room() > 0 && (waiter.failsFast || !this.#isBackingOff())) {
       this.#enqueue(waiter);
       this.#startCreate(waiter);
     } else if (waiter.failsFast) {
@@ -417,13 +421,16 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   #watchForLeak(entry: Entry<T>, acquireStack: string): void {
     entry.acquiredAt = Date.now();
-    entry.leakTimer = setTimeout(() => {
-      entry.leakTimer = undefined;
-      const report = { resource: entry.resource, heldMs: Date.now() - entry.acquiredAt, acquireStack };
-      if (diagnosticChannels.leak.hasSubscribers) diagnosticChannels.leak.publish(report);
-      this.emit('leak', report);
-    }, this.#options.leakDetectionMs);
-    entry.leakTimer.unref();
+    entry.leakTimer = startTimer(
+      () => {
+        entry.leakTimer = undefined;
+        const report = { resource: entry.resource, heldMs: Date.now() - entry.acquiredAt, acquireStack };
+        if (diagnosticChannels.leak.hasSubscribers) diagnosticChannels.leak.publish(report);
+        this.emit('leak', report);
+      },
+      this.#options.leakDetectionMs,
+      undefined,
+    );
   }
 
   // ---- release, idle, dispatch --------------------------------------------------------------------------------
@@ -497,7 +504,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /** Gives each waiter without a create one: an unowned running create first, else a new one if there is room. */
   #coverWaiters(): void {
-    const backingOff = this.#backoff.isWaiting(Date.now());
+    const backingOff = this.#isBackingOff();
     let blocked = false;
     for (const waiter of this.#queue) {
       if (waiter.create !== null || this.#creates.adopt(waiter)) continue;
@@ -517,10 +524,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #startCreate(owner: Waiter<T> | null): void {
     // Reserve the slot before awaiting create() so concurrent acquires cannot overshoot size.
     const create = this.#creates.start(this.#generation, owner);
-    if (this.#options.createTimeoutMs !== Infinity) {
-      create.timer = setTimeout(() => this.#onCreateTimeout(create), this.#options.createTimeoutMs);
-      create.timer.unref();
-    }
+    create.timer = startTimer(this.#onCreateTimeoutBound, this.#options.createTimeoutMs, create);
     this.#track(this.#runCreate(create));
   }
 
@@ -546,6 +550,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#entries.set(resource, entry);
     this.#counters.created++;
     this.#backoff.reset();
+    this.#retryDue = false;
     this.#emit('create', diagnosticChannels.create, resource);
     const owner = create.owner;
     if (!heldSlot || this.#closing !== undefined || create.generation !== this.#generation) {
@@ -590,6 +595,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#counters.createErrors++;
     this.#lastCreateError = error;
     this.#backoff.recordFailure(Date.now());
+    this.#retryDue = true;
   }
 
   /** Frees a create's slot and aborts the factory's work; a late result is destroyed. */
@@ -610,20 +616,37 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
   }
 
+  /**
+   * After a create failure the pool's own follow-up creates start only from this timer, a macrotask, even with a
+   * zero delay: a factory that fails at once can then never spin the microtask queue and starve the event loop.
+   */
   #scheduleRetry(): void {
     if (this.#retryTimer !== undefined || this.#closing !== undefined) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#dispatch();
-      this.#fillMinIdle();
-    }, this.#backoff.remainingMs(Date.now()));
-    this.#retryTimer.unref();
+    const delayMs = Math.min(this.#backoff.remainingMs(Date.now()), MAX_TIMER_MS);
+    this.#retryTimer = startTimer(this.#onRetryBound, delayMs, undefined);
+  }
+
+  #onRetry(): void {
+    this.#retryTimer = undefined;
+    if (this.#backoff.isWaiting(Date.now())) {
+      // Another failure pushed the backoff further while this timer ran.
+      this.#scheduleRetry();
+      return;
+    }
+    this.#retryDue = false;
+    this.#dispatch();
+    this.#fillMinIdle();
+  }
+
+  /** Whether the pool's own creates must wait for the retry timer. */
+  #isBackingOff(): boolean {
+    return this.#retryDue || this.#backoff.isWaiting(Date.now());
   }
 
   /** Creates in the background until `minIdle` resources are idle or on their way. */
   #fillMinIdle(): void {
     if (this.#closing !== undefined || this.#options.minIdle === 0) return;
-    if (this.#backoff.isWaiting(Date.now())) {
+    if (this.#isBackingOff()) {
       if (this.#idle.length + this.#creates.unownedCount < this.#options.minIdle) this.#scheduleRetry();
       return;
     }

@@ -1,4 +1,5 @@
 import type { Factory } from './options.js';
+import { startTimer } from './timers.js';
 
 /**
  * Runs `factory.validate(resource)` with a time limit. `false`, a throw, a rejection or no answer within
@@ -9,8 +10,7 @@ export async function validateWithTimeout<T>(factory: Factory<T>, resource: T, t
   if (validate === undefined) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, false);
-    timer.unref();
+    timer = startTimer(resolve, timeoutMs, false);
   });
   try {
     const verdict = Promise.resolve().then(() => validate.call(factory, resource));

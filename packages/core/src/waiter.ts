@@ -1,4 +1,5 @@
 import type { CreateOperation } from './create-operation.js';
+import { startTimer } from './timers.js';
 
 /** Callbacks bound once by the pool, so a waiter needs no closure of its own for its timer or abort listener. */
 export interface WaiterHooks<T> {
@@ -53,9 +54,8 @@ export class Waiter<T> {
 
   /** Starts the wait timer (no-op for fail-fast and infinite waits). */
   startTimer(): void {
-    if (this.#timer !== undefined || this.timeoutMs === 0 || this.timeoutMs === Infinity) return;
-    this.#timer = setTimeout(this.#hooks.onTimeout, this.timeoutMs, this);
-    this.#timer.unref();
+    if (this.#timer !== undefined || this.timeoutMs === 0) return;
+    this.#timer = startTimer(this.#hooks.onTimeout, this.timeoutMs, this);
   }
 
   /** Follows the caller's signal until settled. */
