@@ -1,7 +1,7 @@
-// Renders bench/results/core.json as the "## Benchmark" section of packages/core/README.md.
+// Renders bench/results/core.json as the "## Benchmark" section of packages/core/README.md and of the root README.md.
 //
 //   node bench/table.mjs            print the section
-//   node bench/table.mjs --write    replace (or append) that section in packages/core/README.md, nothing else
+//   node bench/table.mjs --write    replace (or append) that section in both READMEs, nothing else
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = JSON.parse(readFileSync(join(here, 'results', 'core.json'), 'utf8'));
-const readme = join(here, '..', 'packages', 'core', 'README.md');
+// Each README with the path from it to the chart.
+const READMES = [
+  { file: join(here, '..', 'packages', 'core', 'README.md'), chart: '../../bench/results/core.svg' },
+  { file: join(here, '..', 'README.md'), chart: 'bench/results/core.svg' },
+];
+const CHART_PLACEHOLDER = '@@CHART@@';
 const HEADING = '## Benchmark';
 const { machine, config, scenarios, heap, targets } = data;
 
@@ -29,7 +34,7 @@ lines.push(
     'the least work any pool can do.',
 );
 lines.push('');
-lines.push('![acquire + release throughput](../../bench/results/core.svg)');
+lines.push(`![acquire + release throughput](${CHART_PLACEHOLDER})`);
 lines.push('');
 lines.push('| workers | @pool/core | generic-pool 3.9 | tarn 3.1 | free-list | core / free-list | core / generic-pool | core / tarn |');
 lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -76,19 +81,24 @@ lines.push('Reproduce with `pnpm bench` (or `pnpm bench --only core`) from the r
 const section = `${lines.join('\n')}\n`;
 
 if (!process.argv.includes('--write')) {
-  process.stdout.write(section);
+  process.stdout.write(section.replace(CHART_PLACEHOLDER, READMES[0].chart));
 } else {
+  for (const { file, chart } of READMES) writeSection(file, section.replace(CHART_PLACEHOLDER, chart));
+}
+
+/** Replaces the `## Benchmark` section of one README (appends it when missing), leaving the rest as it is. */
+function writeSection(readme, text) {
   const current = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
   const start = current.search(/^## Benchmark\s*$/m);
   let next;
   if (start === -1) {
-    next = current === '' ? section : `${current.replace(/\n*$/, '')}\n\n${section}`;
+    next = current === '' ? text : `${current.replace(/\n*$/, '')}\n\n${text}`;
   } else {
     const rest = current.slice(start + HEADING.length);
     const end = rest.search(/^## /m);
     const after = end === -1 ? '' : `\n${rest.slice(end)}`;
-    next = `${current.slice(0, start)}${section}${after}`;
+    next = `${current.slice(0, start)}${text}${after}`;
   }
   writeFileSync(readme, next);
-  console.log('updated the Benchmark section of packages/core/README.md');
+  console.log(`updated the Benchmark section of ${readme}`);
 }
