@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRedisPool } from '@pool/redis';
 import { assertBuilt, closedPort, runNode, type ProgramResult } from './support/run-program.js';
 
 // Each example is a program a user runs with `node`; these tests run them the same way, against the built packages,
@@ -62,6 +63,49 @@ describe('examples/demo (pnpm demo)', () => {
     expectCleanExit(result);
     expect(result.stdout).toContain(`backend: in-memory (no Redis at 127.0.0.1:${port}: ECONNREFUSED`);
     expectTour(result.stdout);
+  });
+});
+
+describe('examples/redis', () => {
+  it('runs execute, MULTI/EXEC, WATCH, pub/sub, resize and bulk on the local Redis and deletes its keys', async () => {
+    const result = await runNode('examples/redis/main.mjs', { env: { REDIS_URL: undefined } });
+    expectCleanExit(result);
+    const { stdout } = result;
+    expect(stdout).toContain('execute: GET greeting -> hello');
+    expect(stdout).toContain('execute: INCR visits -> 42');
+    expect(stdout).toContain('MULTI/EXEC via use(): [[null,"OK"],[null,70]]');
+    expect(stdout).toContain('WATCH on a lease: balance changed after it was read (70), EXEC -> null');
+    expect(stdout).toContain('WATCH retry: read 75, EXEC -> [[null,"OK"]], balance now 55');
+    expect(stdout).toContain('bulk 1/4: SET -> OK\nbulk 2/4: INCR -> 2\nbulk 3/4: HGET failed: REDIS_REPLY (WRONGTYPE');
+    expect(stdout).toContain('bulk 4/4: INCRBY -> 12');
+    expect(stdout).toContain('pub/sub: PUBLISH reached 1 subscriber(s)');
+    expect(stdout).toContain('pub/sub: received "hello subscribers" on our channel');
+    expect(stdout).toContain('pub/sub: subscriber closed: true');
+    expect(stdout).toContain('before resize: size 4, idle 4, in use 0, created 4, destroyed 0');
+    expect(stdout).toContain('after resize(2): size 2, idle 2, in use 0, created 4, destroyed 2');
+    expect(stdout).toContain('after size = 6: size 6, idle 2, in use 0, created 4, destroyed 2');
+    expect(stdout).toContain('after 6 callers at once: size 6, idle 6, in use 0, created 8, destroyed 2');
+    expect(stdout).toMatch(/^stats: acquired (\d+), released \1, timeouts 0$/m);
+    expect(stdout).toContain('stats: createErrors 0, destroyErrors 0, validationFailures 0');
+    expect(stdout).toContain('cleanup: deleted 4 keys');
+    expectAllDestroyed(stdout);
+
+    const prefix = /keys under (\S+)$/m.exec(stdout)?.[1];
+    expect(prefix, stdout).toMatch(/^example:\d+:/);
+    const redis = createRedisPool({ host: '127.0.0.1', port: 6379, encoding: 'utf8', connTimeoutMs: 5_000, readTimeoutMs: 5_000 });
+    try {
+      expect(await redis.execute('KEYS', `${prefix}*`)).toEqual([]);
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('connects where REDIS_URL says: with nothing there it reports REDIS_CONNECTION and exits 1', async () => {
+    const port = await closedPort();
+    const result = await runNode('examples/redis/main.mjs', { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    expect({ code: result.code, timedOut: result.timedOut }).toEqual({ code: 1, timedOut: false });
+    expect(result.stdout).toContain(`Redis at 127.0.0.1:${port}`);
+    expect(result.stderr).toMatch(/^failed: REDIS_CONNECTION: .*ECONNREFUSED/m);
   });
 });
 
