@@ -16,11 +16,17 @@ export interface LeakReport<T> {
  * background create); with no `error` listener they become a process warning instead of a crash.
  */
 export interface PoolEventMap<T> {
+  /** A resource was created (before it is handed out or parked). */
   create: [resource: T];
+  /** A resource's destroy settled. */
   destroy: [resource: T];
+  /** A resource was handed out. */
   acquire: [resource: T];
+  /** A resource came back through `release()`. */
   release: [resource: T];
+  /** A failure no caller could be told of: a failed destroy or background create. */
   error: [error: PoolError];
+  /** A resource was held longer than `leakDetectionMs`. */
   leak: [report: LeakReport<T>];
 }
 
@@ -36,10 +42,16 @@ export interface PoolEventMap<T> {
  * ```
  */
 export const diagnosticChannels = {
+  /** `@pool/core:create`: a resource was created (before it is handed out or parked). */
   create: channel('@pool/core:create'),
+  /** `@pool/core:destroy`: a resource's destroy settled. */
   destroy: channel('@pool/core:destroy'),
+  /** `@pool/core:acquire`: a resource was handed out. */
   acquire: channel('@pool/core:acquire'),
+  /** `@pool/core:release`: a resource came back through `release()`. */
   release: channel('@pool/core:release'),
+  /** `@pool/core:error`: a failure no caller could be told of: a failed destroy or background create. */
   error: channel('@pool/core:error'),
+  /** `@pool/core:leak`: a resource was held longer than `leakDetectionMs`. */
   leak: channel('@pool/core:leak'),
 } as const;

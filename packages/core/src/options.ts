@@ -68,17 +68,29 @@ export interface PoolOptions {
 
 /** The defaults, in one place. Applied with `??`, so an explicit `0` stays `0`. */
 export const DEFAULTS = {
+  /** See {@link PoolOptions.size}. */
   size: 16,
+  /** See {@link PoolOptions.closeOnError}. */
   closeOnError: false,
+  /** See {@link PoolOptions.acquireTimeoutMs}. */
   acquireTimeoutMs: 0,
+  /** See {@link PoolOptions.maxWaiting}. */
   maxWaiting: Infinity,
+  /** See {@link PoolOptions.createTimeoutMs}. */
   createTimeoutMs: 30_000,
+  /** See {@link PoolOptions.validateTimeoutMs}. */
   validateTimeoutMs: 5_000,
+  /** See {@link PoolOptions.idleTimeoutMs}. */
   idleTimeoutMs: Infinity,
+  /** See {@link PoolOptions.maxLifetimeMs}. */
   maxLifetimeMs: Infinity,
+  /** See {@link PoolOptions.minIdle}. */
   minIdle: 0,
+  /** See {@link PoolOptions.leakDetectionMs}. */
   leakDetectionMs: Infinity,
+  /** See {@link PoolOptions.createRetryDelayMs}. */
   createRetryDelayMs: 100,
+  /** See {@link PoolOptions.createRetryMaxDelayMs}. */
   createRetryMaxDelayMs: 5_000,
 } as const satisfies Required<PoolOptions>;
 

@@ -129,6 +129,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     return this.#size;
   }
 
+  /** Starts a {@link Pool.resize} to `size`. @throws InvalidOptionError (`INVALID_OPTION`), PoolClosedError (`POOL_CLOSED`) */
   set size(size: number) {
     validateSize(size);
     if (this.#closing !== undefined) throw new PoolClosedError();
@@ -140,6 +141,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     return this.#closeOnError;
   }
 
+  /** Turns close-on-error on or off for the releases that follow. @throws InvalidOptionError (`INVALID_OPTION`) */
   set closeOnError(value: boolean) {
     if (typeof value !== 'boolean') throw new InvalidOptionError(`closeOnError must be a boolean, got ${typeof value}`);
     this.#closeOnError = value;

@@ -6,7 +6,19 @@ import { sendOn, timeoutFor, validateCommand, type RedisArgument, type RedisRepl
 export type BulkCommand = readonly [command: string, ...args: RedisArgument[]];
 
 /** The outcome of one bulk command, in the order given: its reply, or its own typed error. */
-export type BulkResult = { readonly ok: true; readonly value: RedisReply } | { readonly ok: false; readonly error: RedisPoolError };
+export type BulkResult =
+  | {
+      /** The command succeeded. */
+      readonly ok: true;
+      /** Its reply. */
+      readonly value: RedisReply;
+    }
+  | {
+      /** The command failed. */
+      readonly ok: false;
+      /** Its own typed error (`REDIS_REPLY`, `REDIS_CONNECTION`, `REDIS_TIMEOUT`). */
+      readonly error: RedisPoolError;
+    };
 
 /**
  * Checks every command of a bulk run before any is sent.

@@ -19,8 +19,11 @@ import {
 
 /** What a hash pool needs of each bucket: a `RedisPool`, a `SentinelPool`, or anything shaped like them. */
 export interface HashBucket<C> extends CommandExecutor {
+  /** Runs `fn` with a leased connection of this bucket and releases it afterwards. */
   use<R>(fn: (connection: C) => R | Promise<R>): Promise<R>;
+  /** The bucket pool's occupancy and counters. */
   stats(): PoolStats;
+  /** Closes the bucket's pool. */
   close(options?: CloseOptions): Promise<void>;
 }
 

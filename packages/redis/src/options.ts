@@ -51,14 +51,23 @@ export interface RedisPoolOptions extends PoolOptions {
 
 /** The defaults of the Redis options, in one place; applied with `??` so `0` stays `0`. */
 export const REDIS_DEFAULTS = {
+  /** TCP port when only `host` is given. */
   port: 6379,
+  /** Database SELECTed on connect. */
   database: 0,
+  /** `null`: bulk replies as Buffers. */
   encoding: null,
+  /** Bound of connect + AUTH + SELECT + PING. */
   connTimeoutMs: 2_000,
+  /** Bound of each reply (blocking commands get their block time on top). */
   readTimeoutMs: 2_000,
+  /** Plain TCP unless asked. */
   tls: false,
+  /** Exclusive mode unless asked. */
   multiplex: false,
+  /** Multiplexed commands in flight on one connection. */
   maxInFlightPerConnection: 64,
+  /** Commands per pipelined batch in bulk mode. */
   bulkSize: 100,
 } as const;
 

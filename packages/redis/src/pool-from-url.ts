@@ -10,10 +10,30 @@ import { parseRedisUrl } from './url.js';
 
 /** What a URL describes, by scheme: the pool kind and the options to create it with. */
 export type PoolUrl =
-  | { readonly kind: 'single'; readonly options: RedisPoolOptions }
-  | { readonly kind: 'cluster'; readonly options: ClusterPoolOptions }
-  | { readonly kind: 'sentinel'; readonly options: SentinelPoolOptions }
-  | { readonly kind: 'sentinel-hash'; readonly options: SentinelHashPoolOptions };
+  | {
+      /** `redis://` or `rediss://`: a {@link RedisPool}. */
+      readonly kind: 'single';
+      /** Options for {@link createRedisPool}. */
+      readonly options: RedisPoolOptions;
+    }
+  | {
+      /** `cluster://`: a {@link ClusterPool}. */
+      readonly kind: 'cluster';
+      /** Options for the cluster pool. */
+      readonly options: ClusterPoolOptions;
+    }
+  | {
+      /** `sentinel://` with `name`: a {@link SentinelPool}. */
+      readonly kind: 'sentinel';
+      /** Options for the sentinel pool. */
+      readonly options: SentinelPoolOptions;
+    }
+  | {
+      /** `sentinel://` with `buckets`: a {@link SentinelHashPool}. */
+      readonly kind: 'sentinel-hash';
+      /** Options for the sentinel hash pool. */
+      readonly options: SentinelHashPoolOptions;
+    };
 
 /** Any pool {@link createPoolFromUrl} makes. All run `execute(command, ...args)` and `close()`. */
 export type UrlPool = RedisPool | ClusterPool | SentinelPool | SentinelHashPool;

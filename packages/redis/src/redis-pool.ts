@@ -68,6 +68,7 @@ export class RedisPool {
     return this.#pool.size;
   }
 
+  /** Starts a resize to `size` (see `@pool/core`'s `Pool.resize`). @throws InvalidOptionError (`INVALID_OPTION`) */
   set size(size: number) {
     this.#pool.size = size;
   }

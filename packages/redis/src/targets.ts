@@ -16,7 +16,15 @@ import type { CommandOptions, RedisArgument, RedisReply } from './send.js';
  * await redis.on({ node: '10.0.0.5:6379' }).execute('DBSIZE');
  * ```
  */
-export type Target = { readonly shardKey: RedisKey } | { readonly node: string };
+export type Target =
+  | {
+      /** Route as if this were the command's key (its hash slot picks the node). */
+      readonly shardKey: RedisKey;
+    }
+  | {
+      /** Route to this node, `host:port` (the seed's `sock`). */
+      readonly node: string;
+    };
 
 /** What every pool, and every `pool.on(target)`, can do with one command. */
 export interface CommandExecutor {
