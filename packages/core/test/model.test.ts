@@ -8,6 +8,9 @@ import { deferred } from './support/test-factory.js';
 
 /** Runs per property; CI sets POOL_MODEL_RUNS for a longer soak. */
 const NUM_RUNS = Number(process.env['POOL_MODEL_RUNS'] ?? 1_000);
+/** Replays a failure: set POOL_MODEL_SEED to the seed fast-check printed (path narrows it to the shrunk case). */
+const SEED = process.env['POOL_MODEL_SEED'] === undefined ? undefined : Number(process.env['POOL_MODEL_SEED']);
+const PATH = process.env['POOL_MODEL_PATH'];
 
 /** Fake timeouts and `Date`; `setImmediate` stays real so a flush can drain promise callbacks. */
 function useModelClock(): void {
@@ -38,7 +41,7 @@ describe('model: random interleavings of callers, factory completions and time',
           await closeAndAudit(world);
         },
       ),
-      { numRuns: NUM_RUNS },
+      { numRuns: NUM_RUNS, ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) },
     );
   });
 });

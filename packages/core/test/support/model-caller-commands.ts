@@ -2,7 +2,7 @@ import type fc from 'fast-check';
 import { expect } from 'vitest';
 import { PoolError, type Pool, type PoolStats } from '@pool/core';
 import type { ModelResource } from './model-factory.js';
-import { flushMicrotasks, type AcquireRecord, type ModelWorld } from './model-world.js';
+import { flushMicrotasks, settlementOf, type AcquireRecord, type ModelWorld } from './model-world.js';
 
 /** A step of the model test: `run` acts on the pool, lets due callbacks run, then checks every invariant. */
 export type ModelCommand = fc.AsyncCommand<ModelWorld, Pool<ModelResource>>;
@@ -103,9 +103,10 @@ export class ReleaseCommand implements ModelCommand {
 
   async #releaseLate(world: ModelWorld, resource: ModelResource): Promise<void> {
     const before = world.pool.stats();
-    await world.pool.release(resource);
+    const released = settlementOf(world.pool.release(resource));
     await flushMicrotasks();
-    expect(world.pool.stats(), 'a late release after a close timeout is accepted and changes nothing').toEqual(before);
+    expect(released.state, 'a late release after a close timeout is accepted').toBe('resolved');
+    expect(world.pool.stats(), 'a late release after a close timeout changes nothing').toEqual(before);
   }
 
   async #release(world: ModelWorld, resource: ModelResource): Promise<void> {
@@ -167,12 +168,9 @@ export class InvalidReleaseCommand implements ModelCommand {
       ? { id: -1, createdAtMs: 0, broken: false, destroyCount: 0 }
       : (candidates[this.pick % candidates.length] as ModelResource);
     const before = world.pool.stats();
-    let error: unknown = undefined;
-    await world.pool.release(resource).catch((caught: unknown) => {
-      error = caught;
-    });
-    expect(error, 'an invalid release rejects with RELEASE_INVALID').toMatchObject({ code: 'RELEASE_INVALID' });
+    const released = settlementOf(world.pool.release(resource));
     await flushMicrotasks();
+    expect(released.error, 'an invalid release rejects with RELEASE_INVALID').toMatchObject({ code: 'RELEASE_INVALID' });
     expect(world.pool.stats(), 'an invalid release changes nothing').toEqual(before);
     world.checkInvariants();
   }
@@ -200,19 +198,20 @@ export class ResizeCommand implements ModelCommand {
           expect.objectContaining({ code: 'POOL_CLOSED' }),
         );
       } else {
-        await expect(pool.resize(this.size), 'resize of a closed pool rejects').rejects.toMatchObject({ code: 'POOL_CLOSED' });
+        const resized = settlementOf(pool.resize(this.size));
+        await flushMicrotasks();
+        expect(resized.error, 'resize of a closed pool rejects').toMatchObject({ code: 'POOL_CLOSED' });
       }
     } else {
       world.size = this.size;
-      const probe = { resolved: false };
       if (this.viaSetter) {
         pool.size = this.size;
-        probe.resolved = true;
+        await flushMicrotasks();
       } else {
-        void pool.resize(this.size).then(() => (probe.resolved = true));
+        const resized = settlementOf(pool.resize(this.size));
+        await flushMicrotasks();
+        expect(resized.state, 'resize resolves once the surplus idle resources are destroyed').toBe('resolved');
       }
-      await flushMicrotasks();
-      expect(probe.resolved, 'resize resolves once the surplus idle resources are destroyed').toBe(true);
     }
     world.checkInvariants();
   }

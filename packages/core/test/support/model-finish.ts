@@ -1,5 +1,5 @@
 import { expect, vi } from 'vitest';
-import { flushMicrotasks, type ModelWorld } from './model-world.js';
+import { flushMicrotasks, settlementOf, type ModelWorld } from './model-world.js';
 
 const MAX_ROUNDS = 40;
 const ROUND_MS = 200;
@@ -12,11 +12,13 @@ async function settleEverything(world: ModelWorld): Promise<void> {
   for (const validate of world.factory.unsettledValidates()) world.factory.settleValidate(validate, true);
   await flushMicrotasks();
   for (const resource of [...world.held.keys()]) world.release(resource, false);
-  for (const resource of world.forceDestroyed) await world.pool.release(resource);
+  const lateReleases = [...world.forceDestroyed].map((resource) => settlementOf(world.pool.release(resource)));
   world.forceDestroyed.clear();
   await vi.advanceTimersByTimeAsync(ROUND_MS);
   world.onClockMoved();
   await flushMicrotasks();
+  const refused = lateReleases.filter((release) => release.state !== 'resolved');
+  expect(refused, 'a late release after a close timeout is accepted').toEqual([]);
   world.checkInvariants();
 }
 

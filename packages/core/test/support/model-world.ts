@@ -10,6 +10,30 @@ export function flushMicrotasks(): Promise<void> {
   return new Promise<void>((resolve) => realSetImmediate(resolve));
 }
 
+/** How a promise settled, readable synchronously after a flush. */
+export interface Settlement {
+  state: 'pending' | 'resolved' | 'rejected';
+  error: unknown;
+}
+
+/**
+ * Follows a promise of the pool without awaiting it, so a promise that never settles fails a check instead of
+ * hanging the run.
+ */
+export function settlementOf(promise: Promise<unknown>): Settlement {
+  const settlement: Settlement = { state: 'pending', error: undefined };
+  promise.then(
+    () => {
+      settlement.state = 'resolved';
+    },
+    (error: unknown) => {
+      settlement.state = 'rejected';
+      settlement.error = error;
+    },
+  );
+  return settlement;
+}
+
 /** One randomly drawn pool and factory setup. */
 export interface ModelConfig extends ModelFactoryConfig {
   readonly size: number;
