@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import type { CreateMode, PendingCreate, ValidateCall, ValidateMode } from './model-factory.js';
 import type { ModelCommand } from './model-caller-commands.js';
+import { checkNoWaiterStarves } from './model-invariants.js';
 import { flushMicrotasks, type ModelWorld } from './model-world.js';
 
 /** Chooses how the next creates behave: at once, failing, or deferred until a {@link SettleCreateCommand}. */
@@ -100,6 +101,7 @@ export class AdvanceTimeCommand implements ModelCommand {
     world.onClockMoved();
     await flushMicrotasks();
     world.checkInvariants();
+    checkNoWaiterStarves(world);
   }
 
   toString(): string {

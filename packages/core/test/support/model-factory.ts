@@ -66,6 +66,8 @@ export class ModelFactory {
   readonly validateCalls: ValidateCall[] = [];
   /** Misuse seen from the factory's side (double destroy, validating a held resource, ...). */
   readonly violations: string[] = [];
+  /** Fake `Date.now()` of the latest create this factory failed; `-Infinity` before any. */
+  lastFailureAtMs = -Infinity;
   /** `create()` calls so far. */
   createCalls = 0;
   /** `destroy()` calls that have settled. */
@@ -112,7 +114,10 @@ export class ModelFactory {
     create.settled = true;
     create.settledAtMs = Date.now();
     if (succeed) create.result.resolve(this.#make());
-    else create.result.reject(new Error('model: create failed'));
+    else {
+      this.lastFailureAtMs = Date.now();
+      create.result.reject(new Error('model: create failed'));
+    }
   }
 
   /** Answers a deferred validation: valid, invalid, or a rejection. */
@@ -143,8 +148,10 @@ export class ModelFactory {
       case 'async':
         return Promise.resolve().then(() => this.#make());
       case 'sync-fail':
+        this.lastFailureAtMs = Date.now();
         throw new Error('model: create failed at once');
       case 'async-fail':
+        this.lastFailureAtMs = Date.now();
         return Promise.reject(new Error('model: create failed soon'));
       case 'deferred':
         return this.#deferCreate(signal);
@@ -165,6 +172,7 @@ export class ModelFactory {
         if (create.settled) return;
         create.settled = true;
         create.settledAtMs = Date.now();
+        this.lastFailureAtMs = Date.now();
         create.result.reject(signal.reason);
       });
     }

@@ -1,4 +1,5 @@
 import { expect, vi } from 'vitest';
+import { checkNoWaiterStarves } from './model-invariants.js';
 import { flushMicrotasks, settlementOf, type ModelWorld } from './model-world.js';
 
 const MAX_ROUNDS = 40;
@@ -20,6 +21,7 @@ async function settleEverything(world: ModelWorld): Promise<void> {
   const refused = lateReleases.filter((release) => release.state !== 'resolved');
   expect(refused, 'a late release after a close timeout is accepted').toEqual([]);
   world.checkInvariants();
+  checkNoWaiterStarves(world);
 }
 
 /**

@@ -178,6 +178,20 @@ export class ModelWorld {
     return this.#validatingCalls().length;
   }
 
+  /**
+   * Fake `Date.now()` of the latest create failure the pool saw: a factory failure, or a deferred create that ran
+   * past `createTimeoutMs`. After one, the pool's own follow-up creates wait for its retry timer (a macrotask).
+   */
+  lastCreateFailureAtMs(): number {
+    const now = Date.now();
+    let latest = this.factory.lastFailureAtMs;
+    for (const create of this.factory.pendingCreates) {
+      const timeoutAtMs = create.startedAtMs + this.config.createTimeoutMs;
+      if (timeoutAtMs <= Math.min(create.settledAtMs, now)) latest = Math.max(latest, timeoutAtMs);
+    }
+    return latest;
+  }
+
   /** Live resources neither held by a caller nor being validated: the ones the pool keeps idle. */
   idleResources(): ModelResource[] {
     const validating = new Set(this.#validatingCalls().map((validate) => validate.resource));
