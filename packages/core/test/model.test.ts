@@ -11,6 +11,8 @@ const NUM_RUNS = Number(process.env['POOL_MODEL_RUNS'] ?? 1_000);
 /** Replays a failure: set POOL_MODEL_SEED to the seed fast-check printed (path narrows it to the shrunk case). */
 const SEED = process.env['POOL_MODEL_SEED'] === undefined ? undefined : Number(process.env['POOL_MODEL_SEED']);
 const PATH = process.env['POOL_MODEL_PATH'];
+/** About 20 ms a run on a quiet 2-core machine; the margin covers a machine shared with other test suites. */
+const PROPERTY_TIMEOUT_MS = Math.max(120_000, NUM_RUNS * 120);
 
 /** Fake timeouts and `Date`; `setImmediate` stays real so a flush can drain promise callbacks. */
 function useModelClock(): void {
@@ -43,7 +45,7 @@ describe('model: random interleavings of callers, factory completions and time',
       ),
       { numRuns: NUM_RUNS, ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 /** How an acquire settled, read synchronously by the examples below. */
