@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SECTIONS = ['core', 'redis'];
+const SECTIONS = ['core', 'redis', 'cluster'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);

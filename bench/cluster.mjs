@@ -1,0 +1,168 @@
+// Cluster section of `pnpm bench`: SET/GET throughput on a 3-master Redis Cluster this script starts on free
+// loopback ports, at 16 and 256 concurrent callers, for @pool/redis' ClusterPool (16 cluster clients) against one
+// ioredis Cluster client used directly, with and without auto-pipelining. Prints what it measured and writes
+// bench/results/cluster.json. Not a test: nothing here passes or fails the build.
+//
+//   node --expose-gc bench/cluster.mjs [--ops 20000] [--rounds 5]
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cluster } from 'ioredis';
+import { createClusterPool } from '../packages/redis/dist/index.mjs';
+import { startCluster } from './redis-servers.mjs';
+import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './redis-measure.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MASTERS = 3;
+const POOL_SIZE = 16;
+const CALLER_COUNTS = [16, 256];
+const args = parseArgs(process.argv.slice(2));
+const OPS_PER_ROUND = args.ops ?? 20_000;
+const ROUNDS = args.rounds ?? 5;
+const WARMUP_ROUNDS = 2;
+const WARMUP_MIN_MS = 500;
+const KEYSPACE = 1000;
+const VALUE = 'xxx';
+const KEYS = Array.from({ length: KEYSPACE }, (_, i) => `bench:key:${i}`);
+
+// ---- the contenders: open(seeds) gives { set(key, value), get(key), close() } -----------------------------------
+
+async function clusterPool(seeds) {
+  const cluster = createClusterPool({ seeds, size: POOL_SIZE, acquireTimeoutMs: Infinity, encoding: 'utf8' });
+  return { set: (key, value) => cluster.execute('SET', key, value), get: (key) => cluster.execute('GET', key), close: () => cluster.close() };
+}
+
+function ioredisCluster(enableAutoPipelining) {
+  return async (seeds) => {
+    const client = new Cluster(
+      seeds.map((seed) => ({ host: seed.split(':')[0], port: Number(seed.split(':')[1]) })),
+      { lazyConnect: true, enableAutoPipelining },
+    );
+    await client.connect();
+    return { set: (key, value) => client.set(key, value), get: (key) => client.get(key), close: async () => client.disconnect() };
+  };
+}
+
+const CONTENDERS = [
+  { key: 'clusterPool', name: `ClusterPool (size ${POOL_SIZE})`, open: clusterPool },
+  { key: 'ioredisCluster', name: 'ioredis Cluster', open: ioredisCluster(false) },
+  { key: 'ioredisClusterAutoPipelining', name: 'ioredis Cluster auto-pipelining', open: ioredisCluster(true) },
+];
+
+// ---- measuring --------------------------------------------------------------------------------------------------
+
+async function round(client, callers, ops, cluster) {
+  const serverCpuStart = cluster.cpuSeconds();
+  const measured = await runCallers(callers, ops, async (count) => {
+    for (let i = 0; i < count; i += 2) {
+      await client.set(KEYS[(Math.random() * KEYSPACE) | 0], VALUE);
+      await client.get(KEYS[(Math.random() * KEYSPACE) | 0]);
+    }
+  });
+  return { ...measured, serverCpuShare: (cluster.cpuSeconds() - serverCpuStart) / measured.seconds };
+}
+
+async function runScenario(callers, cluster) {
+  const clients = [];
+  for (const contender of CONTENDERS) {
+    const client = await contender.open(cluster.seeds);
+    const warmupStart = performance.now();
+    for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) {
+      await round(client, callers, OPS_PER_ROUND / 4, cluster);
+    }
+    await client.set('bench:check', contender.key);
+    const check = await client.get('bench:check');
+    if (check !== contender.key) throw new Error(`${contender.name}: GET returned ${String(check)}`);
+    clients.push(client);
+  }
+  const rounds = CONTENDERS.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < CONTENDERS.length; k++) {
+      const index = (r + k) % CONTENDERS.length;
+      rounds[index].push(await round(clients[index], callers, OPS_PER_ROUND, cluster));
+    }
+  }
+  for (const client of clients) await client.close();
+
+  const results = {};
+  CONTENDERS.forEach((contender, i) => {
+    const wall = rounds[i].map((m) => m.wall);
+    results[contender.key] = {
+      name: contender.name,
+      medianOpsPerSec: median(wall),
+      minOpsPerSec: Math.min(...wall),
+      maxOpsPerSec: Math.max(...wall),
+      roundsOpsPerSec: wall,
+      medianOpsPerCpuSec: median(rounds[i].map((m) => m.cpu)),
+      roundsOpsPerCpuSec: rounds[i].map((m) => m.cpu),
+      medianServerCpuShare: median(rounds[i].map((m) => m.serverCpuShare)),
+    };
+  });
+  const ratioTo = (over) => ({
+    ratio: results.clusterPool.medianOpsPerSec / results[over].medianOpsPerSec,
+    cpuRatio: results.clusterPool.medianOpsPerCpuSec / results[over].medianOpsPerCpuSec,
+    roundRange: spread(rounds[0].map((m, r) => m.wall / rounds[CONTENDERS.findIndex((c) => c.key === over)][r].wall)),
+  });
+  return { callers, results, ratios: { overIoredisCluster: ratioTo('ioredisCluster'), overAutoPipelining: ratioTo('ioredisClusterAutoPipelining') } };
+}
+
+// ---- main -------------------------------------------------------------------------------------------------------
+
+const machine = machineInfo();
+console.log(`cluster: SET/GET throughput on ${MASTERS} masters, ${OPS_PER_ROUND.toLocaleString('en-US')} ops/round (random keys of ${KEYSPACE}, ${VALUE.length}-byte values),`);
+console.log(`         ${WARMUP_ROUNDS}+ warm-up rounds (>= ${WARMUP_MIN_MS} ms) + ${ROUNDS} interleaved rounds, median ops/s`);
+console.log(`         ${machine.cpu} x${machine.cores}, node ${machine.node}, ${machine.platform}, ${machine.redisServer}, ${machine.date}`);
+console.log(`         load average (1 min) at start: ${machine.loadAverage1m.toFixed(2)}${machine.loadAverage1m > machine.cores / 2 ? ' (busy machine: expect noisy numbers)' : ''}\n`);
+
+const cluster = await startCluster(MASTERS);
+const scenarios = [];
+try {
+  for (const callers of CALLER_COUNTS) {
+    process.stdout.write(`  running ${callers} callers...\n`);
+    scenarios.push(await runScenario(callers, cluster));
+  }
+} finally {
+  await cluster.stop();
+}
+machine.loadAverage1mAtEnd = os.loadavg()[0];
+
+const header = ['callers', ...CONTENDERS.map((c) => c.name), 'pool / Cluster', 'pool / auto-pipelining'];
+console.log('');
+printAligned([
+  header,
+  ...scenarios.map((s) => [
+    String(s.callers),
+    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerSec)),
+    `${formatRatio(s.ratios.overIoredisCluster.ratio)} (rounds ${s.ratios.overIoredisCluster.roundRange.min.toFixed(2)}-${s.ratios.overIoredisCluster.roundRange.max.toFixed(2)})`,
+    formatRatio(s.ratios.overAutoPipelining.ratio),
+  ]),
+]);
+console.log('\nOps per CPU-second of this process (less disturbed by other load on the machine):');
+printAligned([
+  header,
+  ...scenarios.map((s) => [
+    String(s.callers),
+    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerCpuSec)),
+    formatRatio(s.ratios.overIoredisCluster.cpuRatio),
+    formatRatio(s.ratios.overAutoPipelining.cpuRatio),
+  ]),
+]);
+console.log(`\nCPU the ${MASTERS} redis-servers used together during the rounds, in cores:`);
+printAligned([
+  header.slice(0, -2),
+  ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => s.results[c.key].medianServerCpuShare.toFixed(2))]),
+]);
+
+const resultsDir = join(here, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const output = {
+  section: 'cluster',
+  machine,
+  config: { masters: MASTERS, poolSize: POOL_SIZE, callerCounts: CALLER_COUNTS, opsPerRound: OPS_PER_ROUND, rounds: ROUNDS, keyspace: KEYSPACE, valueBytes: VALUE.length },
+  contenders: CONTENDERS.map(({ key, name }) => ({ key, name })),
+  scenarios,
+};
+writeFileSync(join(resultsDir, 'cluster.json'), `${JSON.stringify(output, null, 2)}\n`);
+console.log(`\nwrote ${join('bench', 'results', 'cluster.json')}`);

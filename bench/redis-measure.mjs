@@ -1,0 +1,69 @@
+// Helpers shared by the redis and cluster bench sections: timing a round of concurrent callers (wall-clock and CPU),
+// medians, machine info, argument parsing and aligned console tables (the same conventions as core.mjs).
+
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+
+/**
+ * Runs `callers` concurrent `loop(count)` calls that share `ops` operations (each gets an even share) and returns
+ * ops per wall-clock second, ops per CPU-second of this process, and the seconds it took.
+ */
+export async function runCallers(callers, ops, loop) {
+  const perCaller = Math.max(2, 2 * Math.ceil(ops / callers / 2));
+  const loops = new Array(callers);
+  const cpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let c = 0; c < callers; c++) loops[c] = loop(perCaller);
+  await Promise.all(loops);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const total = perCaller * callers;
+  return { wall: total / seconds, cpu: total / ((cpu.user + cpu.system) / 1e6), seconds };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export const spread = (values) => ({ min: Math.min(...values), max: Math.max(...values) });
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    redisServer: `redis-server ${/v=(\S+)/.exec(version)?.[1] ?? 'unknown'}`,
+    loadAverage1m: os.loadavg()[0],
+    date: new Date().toISOString(),
+  };
+}
+
+export function printAligned(table) {
+  const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
+  const line = (row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
+  console.log(line(table[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table.slice(1)) console.log(line(row));
+}
+
+export const formatOps = (opsPerSec) => Math.round(opsPerSec).toLocaleString('en-US');
+export const formatRatio = (ratio) => `${ratio.toFixed(2)}x`;
+
+export function parseArgs(argv) {
+  const parsed = {};
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--([\w-]+)$/.exec(argv[i]);
+    if (match === null) continue;
+    const value = Number(argv[i + 1]);
+    if (Number.isFinite(value) && value > 0) {
+      parsed[match[1]] = value;
+      i++;
+    }
+  }
+  return parsed;
+}
