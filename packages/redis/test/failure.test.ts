@@ -109,8 +109,9 @@ describe('server paused', () => {
     expect(redis.stats()).toMatchObject({ created: 2, idle: 2 });
     server.pause();
     try {
+      // Both expectations are attached at once: a rejection must never wait unhandled behind another await.
       const calls = [redis.execute('GET', 'a'), redis.execute('GET', 'b')];
-      for (const call of calls) await expect(call).rejects.toBeInstanceOf(RedisTimeoutError);
+      await Promise.all(calls.map((call) => expect(call).rejects.toBeInstanceOf(RedisTimeoutError)));
       expect(redis.stats()).toMatchObject({ destroyed: 2, idle: 0 });
     } finally {
       server.resume();
@@ -137,9 +138,9 @@ describe('connTimeoutMs', () => {
     const silent = await startSilentServer();
     try {
       const redis = open({ host: '127.0.0.1', port: silent.port, connTimeoutMs: 60_000, createTimeoutMs: 1000 });
-      const call = redis.execute('PING');
+      const call = expect(redis.execute('PING')).rejects.toMatchObject({ code: 'CREATE_TIMEOUT' });
       await expect.poll(() => silent.openSockets(), { timeout: 5000 }).toBe(1);
-      await expect(call).rejects.toMatchObject({ code: 'CREATE_TIMEOUT' });
+      await call;
       await expect.poll(() => silent.openSockets(), { timeout: 5000 }).toBe(0);
       expect(redis.stats().created).toBe(0);
     } finally {
