@@ -46,9 +46,10 @@ class SlotCommand extends Command {
 
 /**
  * Redis Cluster through ioredis' cluster client. The pool holds up to `size` cluster clients; each keeps at most one
- * connection per node, so no node ever sees more than `size` connections from this pool. A command leases a client,
- * which routes it by its key's slot, follows MOVED and ASK (slot migrations, failovers) and, with
- * `readFromReplicas`, sends read-only commands to a replica.
+ * connection per node (plus a short-lived one while it loads the slot table), so no node ever holds more than `size`
+ * long-lived connections from this pool. A command leases a client, which routes it by its key's slot, follows MOVED
+ * and ASK (slot migrations, failovers) and, with `readFromReplicas`, sends read-only commands to a replica (to the
+ * master when the slot has none).
  *
  * A command whose keys are in different slots fails with `CROSS_SLOT` before anything is sent; a keyless one needs
  * `on({ shardKey })` or `on({ node })` and fails with `NO_TARGET` without one. Every call is bounded by
