@@ -364,8 +364,10 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #onWaiterTimeout(waiter: Waiter<T>): void {
     if (!waiter.isPending) return;
     this.#counters.timeouts++;
+    // The snapshot still counts this caller among the waiting: it is the state the caller gave up on.
+    const error = new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), this.#lastCreateError);
     this.#unqueue(waiter);
-    waiter.reject(new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), this.#lastCreateError));
+    waiter.reject(error);
     this.#dispatch();
   }
 

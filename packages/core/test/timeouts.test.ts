@@ -21,7 +21,8 @@ describe('acquire timeouts and the wait queue', () => {
     expect(error).toBeInstanceOf(AcquireTimeoutError);
     expect(error).toMatchObject({
       code: 'ACQUIRE_TIMEOUT',
-      snapshot: { size: 1, idle: 0, inUse: 1, creating: 0, waiting: 1 },
+      // Both callers were waiting when the first one gave up.
+      snapshot: { size: 1, idle: 0, inUse: 1, creating: 0, waiting: 2 },
     });
     expect(pool.stats()).toMatchObject({ timeouts: 1, waiting: 1 });
     await pool.release(held);
