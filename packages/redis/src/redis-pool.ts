@@ -8,6 +8,7 @@ import { Multiplexer } from './multiplex.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from './options.js';
 import { Subscriber } from './pubsub.js';
 import { Redactor } from './redact.js';
+import { WriteBatcher } from './write-batcher.js';
 import { sendOn, timeoutFor, validateCommand, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from './send.js';
 
 /** What {@link RedisPool.stats} returns: `@pool/core`'s stats and the multiplexer's. */
@@ -34,6 +35,8 @@ export class RedisPool {
   readonly #factory: RedisConnectionFactory;
   readonly #pool: Pool<Redis>;
   readonly #context: SendContext;
+  /** The context of exclusive-mode `execute`: the same, with writes batched per event-loop turn. */
+  readonly #exclusiveContext: SendContext;
   readonly #redactor: Redactor;
   readonly #multiplexer: Multiplexer | undefined;
 
@@ -53,6 +56,8 @@ export class RedisPool {
       redactor: this.#redactor,
       onBroken: (connection) => this.#factory.markBroken(connection),
     };
+    const batcher = new WriteBatcher();
+    this.#exclusiveContext = { ...this.#context, write: (connection, command) => batcher.write(connection, command) };
     this.#multiplexer = this.#options.multiplex
       ? new Multiplexer(this.#pool, this.#context, this.#options.maxInFlightPerConnection, (connection) => this.#factory.isBroken(connection))
       : undefined;
@@ -109,7 +114,7 @@ export class RedisPool {
     }
     const connection = await this.#pool.acquire().catch(unwrapCreateError);
     try {
-      return await sendOn(connection, command, args, timeoutMs, this.#context);
+      return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
     } finally {
       // SELECT, MULTI, SUBSCRIBE, CLIENT SETNAME ... would leak into the next borrower's commands.
       if (leavesConnectionChanged(command, args)) this.#factory.markBroken(connection);

@@ -32,6 +32,8 @@ export interface SendContext {
   readonly redactor: Redactor;
   /** Called once a transport failure or timeout made the connection unusable. */
   readonly onBroken: (connection: Redis) => void;
+  /** Writes the command; absent: at once (`connection.sendCommand`). Exclusive mode batches through a `WriteBatcher`. */
+  readonly write?: (connection: Redis, command: Command) => Promise<unknown>;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function sendOn(
   // ioredis arms commandTimeout (readTimeoutMs) itself; a different limit is set first, and then it leaves it alone.
   if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
   try {
-    return await connection.sendCommand(pending);
+    return await (context.write === undefined ? connection.sendCommand(pending) : context.write(connection, pending));
   } catch (error) {
     throw failure(connection, error, command, timeoutMs, context);
   }
