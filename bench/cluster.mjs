@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Cluster } from 'ioredis';
 import { createClusterPool } from '../packages/redis/dist/index.mjs';
 import { startCluster } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './redis-measure.mjs';
+import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MASTERS = 3;

@@ -13,6 +13,7 @@ import vm from 'node:vm';
 import genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
 import { createPool } from '../packages/core/dist/index.mjs';
+import { parseArgs, printAligned } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const POOL_SIZE = 16;
@@ -269,13 +270,6 @@ function printTargets(scenarios) {
   printAligned([header, ...rows]);
 }
 
-function printAligned(table) {
-  const widths = table[0].map((_, col) => Math.max(...table.map((row) => row[col].length)));
-  const line = (row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
-  console.log(line(table[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of table.slice(1)) console.log(line(row));
-}
 
 const formatOps = (opsPerSec) => Math.round(opsPerSec).toLocaleString('en-US');
 const formatRatio = (ratio) => `${ratio.toFixed(2)}x`;
@@ -291,19 +285,6 @@ function exposeGc() {
   return vm.runInNewContext('gc');
 }
 
-function parseArgs(argv) {
-  const parsed = {};
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--([\w-]+)$/.exec(argv[i]);
-    if (match === null) continue;
-    const value = Number(argv[i + 1]);
-    if (Number.isFinite(value) && value > 0) {
-      parsed[match[1]] = value;
-      i++;
-    }
-  }
-  return parsed;
-}
 
 // ---- main ----------------------------------------------------------------------------------------------------
 

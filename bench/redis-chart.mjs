@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escape, formatShort, niceStep, text } from './svg.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const COLORS = ['#2563eb', '#60a5fa', '#f59e0b', '#ef4444', '#10b981', '#059669', '#9ca3af'];
@@ -83,26 +84,6 @@ function render(data, title) {
   return `${parts.join('\n')}\n`;
 }
 
-function text(x, yPos, content, { anchor = 'start', size, weight, fill } = {}) {
-  const attrs = [`x="${x}"`, `y="${yPos}"`, `text-anchor="${anchor}"`];
-  if (size !== undefined) attrs.push(`font-size="${size}"`);
-  if (weight !== undefined) attrs.push(`font-weight="${weight}"`);
-  if (fill !== undefined) attrs.push(`fill="${fill}"`);
-  return `<text ${attrs.join(' ')}>${escape(content)}</text>`;
-}
 
-function escape(value) {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
-function niceStep(raw) {
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const scaled = raw / power;
-  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
-}
 
-function formatShort(value) {
-  if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (value >= 1e3) return `${Math.round(value / 1e3)}k`;
-  return String(Math.round(value));
-}

@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { createClientPool } from 'redis';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
 import { startServer } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './redis-measure.mjs';
+import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 16;
