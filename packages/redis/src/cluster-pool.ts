@@ -18,6 +18,7 @@ import {
   type CommandExecutor,
   type Target,
 } from './targets.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** Options of {@link createClusterPool}: seed nodes, cluster options, and the Redis and pool options. */
 export interface ClusterPoolOptions
@@ -60,6 +61,8 @@ export class ClusterPool implements CommandExecutor {
   readonly #redactor: Redactor;
   readonly #pool: Pool<Cluster>;
   readonly #factory: ClusterClientFactory;
+  /** Each command has a client to itself: its writes go out in one burst per event-loop turn. */
+  readonly #writes = new WriteBatcher();
 
   /** @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError for a bad option. */
   constructor(options: ClusterPoolOptions) {
@@ -166,7 +169,7 @@ export class ClusterPool implements CommandExecutor {
       const name = command.toLowerCase();
       const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
       if (timeoutMs !== Infinity) pending.setTimeout(Math.min(timeoutMs, 2 ** 31 - 1));
-      return await (node ?? client).sendCommand(pending);
+      return await this.#writes.write(node ?? client, pending);
     } catch (error) {
       throw this.#typed(error, command, timeoutMs);
     } finally {
