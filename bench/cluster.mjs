@@ -29,9 +29,11 @@ const KEYS = Array.from({ length: KEYSPACE }, (_, i) => `bench:key:${i}`);
 
 // ---- the contenders: open(seeds) gives { set(key, value), get(key), close() } -----------------------------------
 
-async function clusterPool(seeds) {
-  const cluster = createClusterPool({ seeds, size: POOL_SIZE, acquireTimeoutMs: Infinity, encoding: 'utf8' });
-  return { set: (key, value) => cluster.execute('SET', key, value), get: (key) => cluster.execute('GET', key), close: () => cluster.close() };
+function clusterPool(multiplex) {
+  return async (seeds) => {
+    const cluster = createClusterPool({ seeds, size: POOL_SIZE, acquireTimeoutMs: Infinity, encoding: 'utf8', multiplex });
+    return { set: (key, value) => cluster.execute('SET', key, value), get: (key) => cluster.execute('GET', key), close: () => cluster.close() };
+  };
 }
 
 function ioredisCluster(enableAutoPipelining) {
@@ -46,7 +48,8 @@ function ioredisCluster(enableAutoPipelining) {
 }
 
 const CONTENDERS = [
-  { key: 'clusterPool', name: `ClusterPool (size ${POOL_SIZE})`, open: clusterPool },
+  { key: 'clusterPool', name: `ClusterPool (size ${POOL_SIZE})`, open: clusterPool(false) },
+  { key: 'clusterPoolMultiplexed', name: `ClusterPool multiplexed (size ${POOL_SIZE})`, open: clusterPool(true) },
   { key: 'ioredisCluster', name: 'ioredis Cluster', open: ioredisCluster(false) },
   { key: 'ioredisClusterAutoPipelining', name: 'ioredis Cluster auto-pipelining', open: ioredisCluster(true) },
 ];

@@ -92,7 +92,8 @@ if (cluster !== undefined) {
   lines.push(
     `${cluster.config.masters} masters (no replicas) on the same machine, measured ${when(cluster.machine)}; same loop, ` +
       `${cluster.config.opsPerRound.toLocaleString('en-US')} commands per round, ${cluster.config.rounds} rotated rounds. ` +
-      `\`ClusterPool\` holds ${cluster.config.poolSize} ioredis cluster clients and leases one per command; the others are one ` +
+      `\`ClusterPool\` holds ${cluster.config.poolSize} ioredis cluster clients and leases one per command (multiplexed: ` +
+      'shareable commands share one held client); the others are one ' +
       `ioredis \`Cluster\` client shared by every caller.${busy(cluster.machine)}`,
   );
   lines.push('');

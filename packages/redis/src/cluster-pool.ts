@@ -1,8 +1,8 @@
-import { CreateError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { CreateError, PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
 import { Command, type Cluster, type Redis } from 'ioredis';
 import { ClusterClientFactory } from './cluster-client-factory.js';
 import { commandSlots } from './command-keys.js';
-import { leavesConnectionChanged } from './commands.js';
+import { isShareable, leavesConnectionChanged } from './commands.js';
 import { InvalidRedisOptionError, RedisPoolError, RedisReplyError } from './errors.js';
 import { keySlot } from './hash-slot.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from './options.js';
@@ -18,11 +18,12 @@ import {
   type CommandExecutor,
   type Target,
 } from './targets.js';
+import { SharedClusterClient } from './shared-cluster-client.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** Options of {@link createClusterPool}: seed nodes, cluster options, and the Redis and pool options. */
 export interface ClusterPoolOptions
-  extends Omit<RedisPoolOptions, 'host' | 'port' | 'path' | 'url' | 'database' | 'multiplex' | 'maxInFlightPerConnection'> {
+  extends Omit<RedisPoolOptions, 'host' | 'port' | 'path' | 'url' | 'database' | 'maxInFlightPerConnection'> {
   /** Some nodes of the cluster, `host[:port]`; the rest is discovered (CLUSTER SLOTS). */
   seeds: readonly string[];
   /** Send read-only commands to a replica of the slot (the seed's `slave_ok`). @default false */
@@ -61,8 +62,10 @@ export class ClusterPool implements CommandExecutor {
   readonly #redactor: Redactor;
   readonly #pool: Pool<Cluster>;
   readonly #factory: ClusterClientFactory;
-  /** Each command has a client to itself: its writes go out in one burst per event-loop turn. */
+  /** Each leased command has a client to itself: its writes go out in one burst per event-loop turn. */
   readonly #writes = new WriteBatcher();
+  /** Multiplexed mode (`multiplex: true`): the client shareable commands share. */
+  readonly #shared: SharedClusterClient | undefined;
 
   /** @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError for a bad option. */
   constructor(options: ClusterPoolOptions) {
@@ -73,6 +76,7 @@ export class ClusterPool implements CommandExecutor {
     this.#redactor = new Redactor([this.#options.password]);
     this.#factory = new ClusterClientFactory(seeds, this.#options, this.#redactor, readFromReplicas, maxRedirections);
     this.#pool = createPool(this.#factory, this.#options.poolOptions);
+    this.#shared = this.#options.multiplex ? new SharedClusterClient(this.#pool, (client) => this.#factory.isBroken(client)) : undefined;
   }
 
   /** The `@pool/core` pool of cluster clients, for its events and stats. */
@@ -155,21 +159,29 @@ export class ClusterPool implements CommandExecutor {
   }
 
   /** Closes the pool: queued calls fail with `POOL_CLOSED`, calls in flight finish, clients disconnect. */
-  close(options?: CloseOptions): Promise<void> {
-    return this.#pool.close(options);
+  async close(options?: CloseOptions): Promise<void> {
+    await this.#shared?.close();
+    await this.#pool.close(options);
   }
 
-  async #run(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
+  #run(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
+    // Multiplexed: a shareable command routed by slot needs no client to itself.
+    if (this.#shared !== undefined && typeof route !== 'string' && isShareable(command)) {
+      return this.#shared
+        .run((client) => this.#send(client, command, args, timeoutMs, route, false))
+        .catch((error: unknown) => {
+          // Taking the shared client failed (a core acquire error, or a failed connect): as for a leased command.
+          if (error instanceof PoolError) unwrapCreateError(error);
+          throw this.#typed(error, command, timeoutMs);
+        });
+    }
+    return this.#runLeased(command, args, timeoutMs, route);
+  }
+
+  async #runLeased(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
     const client = await this.#pool.acquire().catch(unwrapCreateError);
     try {
-      // Resolved before the command exists: a timer armed on a command never sent would reject unobserved.
-      const node = typeof route === 'string' ? nodeOf(client, route) : undefined;
-      const options = { replyEncoding: this.#options.encoding };
-      // ioredis looks commands up in lower case (readonly flag for scaleReads, key positions).
-      const name = command.toLowerCase();
-      const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
-      if (timeoutMs !== Infinity) pending.setTimeout(Math.min(timeoutMs, 2 ** 31 - 1));
-      return await this.#writes.write(node ?? client, pending);
+      return await this.#send(client, command, args, timeoutMs, route, true);
     } catch (error) {
       throw this.#typed(error, command, timeoutMs);
     } finally {
@@ -177,6 +189,20 @@ export class ClusterPool implements CommandExecutor {
       if (leavesConnectionChanged(command, args)) this.#factory.markBroken(client);
       await this.#pool.release(client);
     }
+  }
+
+  /** Builds the command for ioredis and sends it: through the write batcher for a leased client, else at once. */
+  #send(client: Cluster, command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined, batched: boolean): Promise<unknown> {
+    // Resolved before the command exists: a timer armed on a command never sent would reject unobserved.
+    const node = typeof route === 'string' ? nodeOf(client, route) : undefined;
+    const options = { replyEncoding: this.#options.encoding };
+    // ioredis looks commands up in lower case (readonly flag for scaleReads, key positions).
+    const name = command.toLowerCase();
+    const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
+    if (timeoutMs !== Infinity) pending.setTimeout(Math.min(timeoutMs, 2 ** 31 - 1));
+    if (batched) return this.#writes.write(node ?? client, pending);
+    void (node ?? client).sendCommand(pending);
+    return pending.promise;
   }
 
   #typed(error: unknown, command: string, timeoutMs: number): unknown {
@@ -206,7 +232,7 @@ function splitOptions(options: ClusterPoolOptions): {
 } {
   if (options === null || typeof options !== 'object') throw new InvalidRedisOptionError('options must be an object');
   const { seeds, readFromReplicas = false, maxRedirections = 16, ...common } = options;
-  for (const key of ['host', 'port', 'path', 'url', 'database', 'multiplex', 'maxInFlightPerConnection'] as const) {
+  for (const key of ['host', 'port', 'path', 'url', 'database', 'maxInFlightPerConnection'] as const) {
     if (key in common) throw new InvalidRedisOptionError(`${key} is not an option of a cluster pool`);
   }
   if (!Array.isArray(seeds) || seeds.length === 0) throw new InvalidRedisOptionError('seeds must be a non-empty array of "host:port" strings');

@@ -108,6 +108,38 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
     expect(maxSeen).toBeLessThanOrEqual(4);
   });
 
+  it('multiplexed mode runs concurrent commands on one held cluster client, each routed by its slot', async () => {
+    const shared = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 4, acquireTimeoutMs: 5_000, multiplex: true });
+    try {
+      const keys = Array.from({ length: 200 }, (_, index) => `cluster:shared:${index}`);
+      await Promise.all(keys.map((key) => shared.execute('SET', key, key)));
+      expect(await Promise.all(keys.map((key) => shared.execute('GET', key)))).toEqual(keys);
+      for (const key of keys.slice(0, 10)) expect(await cluster.node(await cluster.masterOf(keySlot(key))).get(key)).toBe(key);
+      // One client served all 400 commands and is still held for the next ones.
+      expect(shared.stats()).toMatchObject({ created: 1, inUse: 1 });
+      // A transaction still leases a client of its own.
+      const replies = await shared.use((client) => client.multi().set('{mx}.a', '1').incr('{mx}.a').exec());
+      expect(replies).toEqual([
+        [null, 'OK'],
+        [null, 2],
+      ]);
+      expect(shared.stats()).toMatchObject({ created: 2, inUse: 1 });
+    } finally {
+      await shared.close();
+    }
+    expect(shared.stats()).toMatchObject({ inUse: 0, created: 2, destroyed: 2 });
+  });
+
+  it('closing a multiplexed pool lets the commands in flight finish, then refuses new ones', async () => {
+    const shared = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, multiplex: true });
+    const inFlight = Array.from({ length: 50 }, (_, index) => shared.execute('SET', `cluster:closing:${index}`, 'v'));
+    const closing = shared.close();
+    expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 50 }, () => 'OK'));
+    await closing;
+    await expect(shared.execute('GET', 'cluster:closing:0')).rejects.toMatchObject({ code: 'POOL_CLOSED' });
+    expect(shared.stats()).toMatchObject({ inUse: 0, created: 1, destroyed: 1 });
+  });
+
   it('follows ASK and then MOVED while a slot migrates to another master during the test', async () => {
     const key = 'migrating:{m}';
     const slot = keySlot(key);
@@ -207,7 +239,8 @@ describe('createClusterPool options', () => {
     [{ seeds: [] }],
     [{ seeds: ['127.0.0.1:nope'] }],
     [{ seeds: ['127.0.0.1:7000'], database: 1 }],
-    [{ seeds: ['127.0.0.1:7000'], multiplex: true }],
+    [{ seeds: ['127.0.0.1:7000'], maxInFlightPerConnection: 8 }],
+    [{ seeds: ['127.0.0.1:7000'], multiplex: 'yes' }],
     [{ seeds: ['127.0.0.1:7000'], host: '127.0.0.1' }],
     [{ seeds: ['127.0.0.1:7000'], maxRedirections: 0 }],
     [{ seeds: ['127.0.0.1:7000'], readFromReplicas: 1 }],
