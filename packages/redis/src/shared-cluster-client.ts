@@ -15,6 +15,7 @@ export class SharedClusterClient {
   #inFlight = 0;
   #drained: (() => void) | undefined = undefined;
   #closed = false;
+  #closing: Promise<void> | undefined = undefined;
 
   /** @param pool - the cluster pool's clients; @param isBroken - the factory's verdict on a client. */
   constructor(pool: Pool<Cluster>, isBroken: (client: Cluster) => boolean) {
@@ -35,8 +36,13 @@ export class SharedClusterClient {
     }
   }
 
-  /** Waits for the commands in flight, then gives the client back. Idempotent. */
-  async close(): Promise<void> {
+  /** Waits for the commands in flight, then gives the client back. Idempotent: every call gets the same promise. */
+  close(): Promise<void> {
+    this.#closing ??= this.#drainThenRelease();
+    return this.#closing;
+  }
+
+  async #drainThenRelease(): Promise<void> {
     this.#closed = true;
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     const client = this.#client;

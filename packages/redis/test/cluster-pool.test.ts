@@ -134,8 +134,10 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
     const shared = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, multiplex: true });
     const inFlight = Array.from({ length: 50 }, (_, index) => shared.execute('SET', `cluster:closing:${index}`, 'v'));
     const closing = shared.close();
+    // Regression: a second close() while the first waits must not replace the first one's wait.
+    const closingAgain = shared.close();
     expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 50 }, () => 'OK'));
-    await closing;
+    await Promise.all([closing, closingAgain]);
     await expect(shared.execute('GET', 'cluster:closing:0')).rejects.toMatchObject({ code: 'POOL_CLOSED' });
     expect(shared.stats()).toMatchObject({ inUse: 0, created: 1, destroyed: 1 });
   });
