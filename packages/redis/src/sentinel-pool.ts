@@ -45,6 +45,7 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   #replicas: NodePool[] | undefined;
   #replicaLookup: Promise<NodePool[]> | undefined;
   #isClosed = false;
+  #closing: Promise<void> | undefined = undefined;
   #lastRecheckAt = -Infinity;
   readonly #onSwitch = (name: string, master: NodeAddress): void => {
     if (name === this.#name && !this.#isClosed) this.#switchTo(master, 'announcement');
@@ -139,7 +140,13 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   }
 
   /** Closes every node pool and, unless shared, the sentinel subscriptions. */
-  async close(options?: CloseOptions): Promise<void> {
+  close(options?: CloseOptions): Promise<void> {
+    // Every call gets the first call's promise: a second close() resolves only when everything is closed.
+    this.#closing ??= this.#closeNodes(options);
+    return this.#closing;
+  }
+
+  async #closeNodes(options: CloseOptions | undefined): Promise<void> {
     this.#isClosed = true;
     this.#watch.off('switch-master', this.#onSwitch);
     if (this.#ownsWatch) this.#watch.close();
