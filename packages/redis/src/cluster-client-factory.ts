@@ -1,6 +1,6 @@
 import type { Factory } from '@pool/core';
 import { Cluster } from 'ioredis';
-import { RedisConnectionError, RedisTimeoutError } from './errors.js';
+import { connectWithin } from './connect-deadline.js';
 import type { ResolvedRedisOptions } from './options.js';
 import type { Redactor } from './redact.js';
 
@@ -58,23 +58,12 @@ export class ClusterClientFactory implements Factory<Cluster> {
     });
     // Errors also fail the command or connect they hit; without a listener ioredis would print them.
     client.on('error', () => undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeoutError(`cluster connect timed out after ${options.connTimeoutMs} ms`, options.connTimeoutMs)), options.connTimeoutMs);
-      onAbort = () => reject(new RedisConnectionError('cluster connect aborted by the pool'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      if (signal?.aborted === true) throw new RedisConnectionError('cluster connect aborted by the pool');
-      await Promise.race([client.connect(), deadline]);
+      await connectWithin(() => client.connect(), options.connTimeoutMs, signal, 'cluster connect', this.#redactor);
       return client;
     } catch (error) {
       client.disconnect();
       throw this.#redactor.toRedisError(error, 'connect', options.connTimeoutMs);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     }
   }
 

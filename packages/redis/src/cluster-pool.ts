@@ -1,9 +1,9 @@
-import { CreateError, PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
 import { Command, type Cluster, type Redis } from 'ioredis';
 import { ClusterClientFactory } from './cluster-client-factory.js';
 import { commandSlots } from './command-keys.js';
 import { isShareable, leavesConnectionChanged } from './commands.js';
-import { InvalidRedisOptionError, RedisPoolError, RedisReplyError } from './errors.js';
+import { InvalidRedisOptionError, RedisPoolError, RedisReplyError, unwrapCreateError } from './errors.js';
 import { keySlot } from './hash-slot.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from './options.js';
 import { Redactor } from './redact.js';
@@ -259,10 +259,4 @@ function splitOptions(options: ClusterPoolOptions): {
  */
 export function createClusterPool(options: ClusterPoolOptions): ClusterPool {
   return new ClusterPool(options);
-}
-
-/** A failed connect surfaces as the typed Redis error, not as `@pool/core`'s `CREATE_FAILED` wrapper. */
-function unwrapCreateError(error: unknown): never {
-  if (error instanceof CreateError && error.cause instanceof RedisPoolError) throw error.cause;
-  throw error;
 }

@@ -1,3 +1,4 @@
+import { CreateError } from '@pool/core';
 /**
  * Stable machine-readable codes carried by every {@link RedisPoolError}. Match on `error.code`, never on the message.
  * Errors of the pool engine itself (`POOL_EXHAUSTED`, `POOL_CLOSED`, ...) stay `@pool/core`'s `PoolError`s.
@@ -102,4 +103,13 @@ export class SubscriberClosedError extends RedisPoolError {
   constructor() {
     super('SUBSCRIBER_CLOSED', 'Subscriber is closed');
   }
+}
+
+/**
+ * Rethrows an acquire error so that a failed connect surfaces as the typed Redis error itself, not as `@pool/core`'s
+ * `CREATE_FAILED` wrapper; any other error is rethrown as it is.
+ */
+export function unwrapCreateError(error: unknown): never {
+  if (error instanceof CreateError && error.cause instanceof RedisPoolError) throw error.cause;
+  throw error;
 }

@@ -1,6 +1,7 @@
 import type { Factory } from '@pool/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { RedisConnectionError, RedisTimeoutError } from './errors.js';
+import { connectWithin } from './connect-deadline.js';
+import { RedisTimeoutError } from './errors.js';
 import type { Redactor } from './redact.js';
 import type { ResolvedRedisOptions } from './options.js';
 
@@ -34,25 +35,13 @@ export class RedisConnectionFactory implements Factory<Redis> {
       this.#broken.add(connection);
     });
     connection.on('end', () => this.#broken.add(connection));
-    let onAbort: (() => void) | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      const limitMs = this.#options.connTimeoutMs;
-      timer = setTimeout(() => reject(new RedisTimeoutError(`connect timed out after ${limitMs} ms`, limitMs)), limitMs);
-      onAbort = () => reject(new RedisConnectionError('connect aborted by the pool', this.#redactor.sanitise(signal?.reason)));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      if (signal?.aborted === true) throw new RedisConnectionError('connect aborted by the pool');
-      await Promise.race([this.#handshake(connection), deadline]);
+      await connectWithin(() => this.#handshake(connection), this.#options.connTimeoutMs, signal, 'connect', this.#redactor);
       return connection;
     } catch (error) {
       connection.disconnect();
       const reason = error instanceof RedisTimeoutError ? error : (firstError ?? error);
       throw this.#redactor.toRedisError(reason, 'connect', this.#options.connTimeoutMs);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     }
   }
 

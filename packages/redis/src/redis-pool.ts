@@ -1,8 +1,8 @@
-import { CreateError, PoolClosedError, createPool, type AcquireOptions, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { PoolClosedError, createPool, type AcquireOptions, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
 import type { Redis } from 'ioredis';
 import { runBulk, validateBulk, type BulkCommand, type BulkResult } from './bulk.js';
 import { isShareable, leavesConnectionChanged } from './commands.js';
-import { RedisPoolError } from './errors.js';
+import { unwrapCreateError } from './errors.js';
 import { RedisConnectionFactory } from './factory.js';
 import { Multiplexer } from './multiplex.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from './options.js';
@@ -235,10 +235,4 @@ export class RedisPool {
  */
 export function createRedisPool(options: RedisPoolOptions): RedisPool {
   return new RedisPool(options);
-}
-
-/** A failed connect surfaces as the typed Redis error, not as `@pool/core`'s `CREATE_FAILED` wrapper. */
-function unwrapCreateError(error: unknown): never {
-  if (error instanceof CreateError && error.cause instanceof RedisPoolError) throw error.cause;
-  throw error;
 }
