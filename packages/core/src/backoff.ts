@@ -11,11 +11,6 @@ export class Backoff {
     readonly maxMs: number,
   ) {}
 
-  /** Consecutive failures since the last success. */
-  get failures(): number {
-    return this.#failures;
-  }
-
   /** Records a failure and returns the delay before the next retry. */
   recordFailure(now: number): number {
     this.#failures++;

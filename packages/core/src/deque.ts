@@ -61,16 +61,6 @@ export class Deque<T> {
     return item;
   }
 
-  /** The front element without removing it. */
-  peekFront(): T | undefined {
-    return this.#length === 0 ? undefined : this.#buffer[this.#head];
-  }
-
-  /** The back element without removing it. */
-  peekBack(): T | undefined {
-    return this.#length === 0 ? undefined : this.#buffer[(this.#head + this.#length - 1) & this.#mask];
-  }
-
   /** Removes every element for which `predicate` is true, keeping the order of the rest. O(length). */
   removeWhere(predicate: (item: T) => boolean): T[] {
     const removed: T[] = [];

@@ -319,22 +319,18 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       }
     }
     if (this.#room() > 0 && (waiter.failsFast || !this.#isBackingOff())) {
-      this.#enqueue(waiter);
+      this.#queue.enqueue(waiter);
       this.#startCreate(waiter);
     } else if (waiter.failsFast) {
       waiter.reject(new PoolExhaustedError(this.#snapshot()));
     } else if (this.#queue.count >= this.#options.maxWaiting) {
       waiter.reject(new QueueFullError(this.#options.maxWaiting, this.#snapshot()));
     } else {
-      this.#enqueue(waiter);
+      this.#queue.enqueue(waiter);
       // Room but backing off after create failures: the retry timer covers it.
       if (this.#room() > 0) this.#scheduleRetry();
     }
     return waiter.promise;
-  }
-
-  #enqueue(waiter: Waiter<T>): void {
-    this.#queue.enqueue(waiter);
   }
 
   /** The oldest waiter still waiting, out of the queue and detached from its create. */
@@ -401,17 +397,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       if (waiter.isPending) waiter.reject(new PoolClosedError());
     } else if (!valid || this.#mustRetire(entry, Date.now())) {
       void this.#destroy(entry);
-      if (waiter.isPending) this.#requeueFront(waiter);
+      if (waiter.isPending) this.#queue.requeueFront(waiter);
       this.#dispatch();
     } else if (waiter.isPending) {
       this.#settle(waiter, entry);
     } else {
       this.#makeAvailable(entry);
     }
-  }
-
-  #requeueFront(waiter: Waiter<T>): void {
-    this.#queue.requeueFront(waiter);
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined): void {
