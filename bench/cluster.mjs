@@ -3,7 +3,10 @@
 // ioredis Cluster client used directly, with and without auto-pipelining. Prints what it measured and writes
 // bench/results/cluster.json. Not a test: nothing here passes or fails the build.
 //
-//   node --expose-gc bench/cluster.mjs [--ops 20000] [--rounds 5]
+//   node --expose-gc bench/cluster.mjs [--ops 20000] [--rounds 7]
+//
+// The callers of a round share one remaining-operations counter; the contenders run in a rotated order each round.
+// Target: ClusterPool multiplexed >= 1.0x ioredis' own Cluster client.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Cluster } from 'ioredis';
 import { createClusterPool } from '../packages/redis/dist/index.mjs';
 import { startCluster } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
+import { formatOps, formatRatio, machineInfo, median, packageVersion, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MASTERS = 3;
@@ -20,10 +23,11 @@ const POOL_SIZE = 16;
 const CALLER_COUNTS = [16, 256];
 const args = parseArgs(process.argv.slice(2));
 const OPS_PER_ROUND = args.ops ?? 20_000;
-const ROUNDS = args.rounds ?? 5;
+const ROUNDS = Math.max(7, args.rounds ?? 7);
 const WARMUP_ROUNDS = 2;
 const WARMUP_MIN_MS = 500;
 const KEYSPACE = 1000;
+const TARGET_MULTIPLEXED_OVER_CLUSTER = 1;
 const VALUE = 'xxx';
 const KEYS = Array.from({ length: KEYSPACE }, (_, i) => `bench:key:${i}`);
 
@@ -50,16 +54,17 @@ function ioredisCluster(enableAutoPipelining) {
 const CONTENDERS = [
   { key: 'clusterPool', name: `ClusterPool (size ${POOL_SIZE})`, open: clusterPool(false) },
   { key: 'clusterPoolMultiplexed', name: `ClusterPool multiplexed (size ${POOL_SIZE})`, open: clusterPool(true) },
-  { key: 'ioredisCluster', name: 'ioredis Cluster', open: ioredisCluster(false) },
-  { key: 'ioredisClusterAutoPipelining', name: 'ioredis Cluster auto-pipelining', open: ioredisCluster(true) },
+  { key: 'ioredisCluster', name: `ioredis ${packageVersion('ioredis')} Cluster`, open: ioredisCluster(false) },
+  { key: 'ioredisClusterAutoPipelining', name: `ioredis ${packageVersion('ioredis')} Cluster auto-pipelining`, open: ioredisCluster(true) },
 ];
 
 // ---- measuring --------------------------------------------------------------------------------------------------
 
 async function round(client, callers, ops, cluster) {
   const serverCpuStart = cluster.cpuSeconds();
-  const measured = await runCallers(callers, ops, async (count) => {
-    for (let i = 0; i < count; i += 2) {
+  const measured = await runCallers(callers, ops, async (counter) => {
+    while (counter.left > 0) {
+      counter.left -= 2;
       await client.set(KEYS[(Math.random() * KEYSPACE) | 0], VALUE);
       await client.get(KEYS[(Math.random() * KEYSPACE) | 0]);
     }
@@ -103,12 +108,27 @@ async function runScenario(callers, cluster) {
       medianServerCpuShare: median(rounds[i].map((m) => m.serverCpuShare)),
     };
   });
-  const ratioTo = (over) => ({
-    ratio: results.clusterPool.medianOpsPerSec / results[over].medianOpsPerSec,
-    cpuRatio: results.clusterPool.medianOpsPerCpuSec / results[over].medianOpsPerCpuSec,
-    roundRange: spread(rounds[0].map((m, r) => m.wall / rounds[CONTENDERS.findIndex((c) => c.key === over)][r].wall)),
-  });
-  return { callers, results, ratios: { overIoredisCluster: ratioTo('ioredisCluster'), overAutoPipelining: ratioTo('ioredisClusterAutoPipelining') } };
+  const indexOf = (key) => CONTENDERS.findIndex((c) => c.key === key);
+  const ratio = (of, over, target) => {
+    const value = results[of].medianOpsPerSec / results[over].medianOpsPerSec;
+    return {
+      of,
+      over,
+      ratio: value,
+      cpuRatio: results[of].medianOpsPerCpuSec / results[over].medianOpsPerCpuSec,
+      roundRange: spread(rounds[indexOf(of)].map((m, r) => m.wall / rounds[indexOf(over)][r].wall)),
+      ...(target === undefined ? {} : { target, pass: value >= target }),
+    };
+  };
+  return {
+    callers,
+    results,
+    ratios: {
+      multiplexedOverIoredisCluster: ratio('clusterPoolMultiplexed', 'ioredisCluster', TARGET_MULTIPLEXED_OVER_CLUSTER),
+      multiplexedOverAutoPipelining: ratio('clusterPoolMultiplexed', 'ioredisClusterAutoPipelining'),
+      exclusiveOverIoredisCluster: ratio('clusterPool', 'ioredisCluster'),
+    },
+  };
 }
 
 // ---- main -------------------------------------------------------------------------------------------------------
@@ -131,31 +151,39 @@ try {
 }
 machine.loadAverage1mAtEnd = os.loadavg()[0];
 
-const header = ['callers', ...CONTENDERS.map((c) => c.name), 'pool / Cluster', 'pool / auto-pipelining'];
-console.log('');
+const name = (key) => CONTENDERS.find((c) => c.key === key).name;
+console.log('\nMedian commands/s (min-max of the rounds):');
 printAligned([
-  header,
-  ...scenarios.map((s) => [
-    String(s.callers),
-    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerSec)),
-    `${formatRatio(s.ratios.overIoredisCluster.ratio)} (rounds ${s.ratios.overIoredisCluster.roundRange.min.toFixed(2)}-${s.ratios.overIoredisCluster.roundRange.max.toFixed(2)})`,
-    formatRatio(s.ratios.overAutoPipelining.ratio),
+  ['contender', ...scenarios.map((s) => `${s.callers} callers`)],
+  ...CONTENDERS.map((c) => [
+    c.name,
+    ...scenarios.map((s) => {
+      const r = s.results[c.key];
+      return `${formatOps(r.medianOpsPerSec)} (${formatOps(r.minOpsPerSec)}-${formatOps(r.maxOpsPerSec)})`;
+    }),
   ]),
 ]);
-console.log('\nOps per CPU-second of this process (less disturbed by other load on the machine):');
+console.log('\nRatios of medians (min-max of the per-round ratios), and per CPU-second of this process:');
 printAligned([
-  header,
-  ...scenarios.map((s) => [
-    String(s.callers),
-    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerCpuSec)),
-    formatRatio(s.ratios.overIoredisCluster.cpuRatio),
-    formatRatio(s.ratios.overAutoPipelining.cpuRatio),
-  ]),
+  ['ratio', ...scenarios.map((s) => `${s.callers} callers`), ...scenarios.map((s) => `cpu, ${s.callers}`)],
+  ...Object.keys(scenarios[0].ratios).map((id) => {
+    const first = scenarios[0].ratios[id];
+    const label = `${name(first.of)} / ${name(first.over)}${first.target === undefined ? '' : ` (target >= ${first.target}x)`}`;
+    return [
+      label,
+      ...scenarios.map((s) => {
+        const r = s.ratios[id];
+        const verdict = r.target === undefined ? '' : r.pass ? ' PASS' : ' MISS';
+        return `${formatRatio(r.ratio)}${verdict} (${r.roundRange.min.toFixed(2)}-${r.roundRange.max.toFixed(2)})`;
+      }),
+      ...scenarios.map((s) => formatRatio(s.ratios[id].cpuRatio)),
+    ];
+  }),
 ]);
 console.log(`\nCPU the ${MASTERS} redis-servers used together during the rounds, in cores:`);
 printAligned([
-  header.slice(0, -2),
-  ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => s.results[c.key].medianServerCpuShare.toFixed(2))]),
+  ['contender', ...scenarios.map((s) => `${s.callers} callers`)],
+  ...CONTENDERS.map((c) => [c.name, ...scenarios.map((s) => s.results[c.key].medianServerCpuShare.toFixed(2))]),
 ]);
 
 const resultsDir = join(here, 'results');
@@ -163,8 +191,9 @@ mkdirSync(resultsDir, { recursive: true });
 const output = {
   section: 'cluster',
   machine,
-  config: { masters: MASTERS, poolSize: POOL_SIZE, callerCounts: CALLER_COUNTS, opsPerRound: OPS_PER_ROUND, rounds: ROUNDS, keyspace: KEYSPACE, valueBytes: VALUE.length },
+  config: { masters: MASTERS, poolSize: POOL_SIZE, callerCounts: CALLER_COUNTS, opsPerRound: OPS_PER_ROUND, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, warmupMinMs: WARMUP_MIN_MS, keyspace: KEYSPACE, valueBytes: VALUE.length },
   contenders: CONTENDERS.map(({ key, name }) => ({ key, name })),
+  targets: { multiplexedOverIoredisCluster: TARGET_MULTIPLEXED_OVER_CLUSTER },
   scenarios,
 };
 writeFileSync(join(resultsDir, 'cluster.json'), `${JSON.stringify(output, null, 2)}\n`);

@@ -1,10 +1,23 @@
 // Core section of `pnpm bench`: acquire+release throughput of @pool/core against generic-pool, tarn and a bare
-// free-list, in one process, plus heap growth over 1,000,000 cycles. Prints what it measured and writes
-// bench/results/core.json. Not a test: nothing here passes or fails the build.
+// free-list, all in one process, plus the 256-worker order check (in a fresh child process) and heap growth over
+// 1,000,000 cycles. Prints what it measured and writes bench/results/core.json. Not a test: nothing here passes or
+// fails the build.
 //
 //   node --expose-gc bench/core.mjs [--ops 200000] [--rounds 7] [--heap-cycles 1000000]
+//   node --expose-gc bench/core.mjs --order-check     (the child: 256 workers first, then after the others)
+//
+// How it measures (the way a skeptic would, see bench/README.md):
+// - two variants: `release` not awaited (`const r = await pool.acquire(); pool.release(r);`, as most application
+//   code does) and awaited (`await pool.release(r)`);
+// - the workers of a measurement share one remaining-operations counter, so fast workers do more;
+// - every measurement gets a fresh pool whose 16 resources already exist (pre-warmed), and is closed after;
+// - all scenarios (1, 16, 256 workers on 16 resources) and all peers run in this one process; one discarded warm-up
+//   pass, then ROUNDS rounds, each round running every variant and scenario with the peers in a rotated order;
+// - medians, with the min-max of the rounds and of the per-round ratios.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,75 +26,130 @@ import vm from 'node:vm';
 import genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
 import { createPool } from '../packages/core/dist/index.mjs';
-import { parseArgs, printAligned } from './measure.mjs';
+import { formatOps, formatRatio, median, parseArgs, printAligned, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 const POOL_SIZE = 16;
 const WORKER_COUNTS = [1, 16, 256];
-const TARGETS = { overGenericPool: 3, overTarn: 2, overFreeList: 0.67 };
+const VARIANTS = ['release', 'awaitRelease'];
+const VARIANT_LABELS = { release: 'release not awaited', awaitRelease: 'release awaited' };
+const TARGETS = { overGenericPool: 3, overTarn: 2, overFreeList: 0.5, overFreeListAim: 0.67, orderDrift: 0.2 };
 
 const args = parseArgs(process.argv.slice(2));
-const OPS_PER_ROUND = args.ops ?? 200_000;
-const ROUNDS = args.rounds ?? 7;
-const WARMUP_ROUNDS = 2;
-const WARMUP_MIN_MS = 500;
+const ORDER_CHECK = process.argv.includes('--order-check');
+const OPS = args.ops ?? 200_000;
+const ROUNDS = Math.max(7, args.rounds ?? 7);
+const WARMUP_ROUNDS = 1;
 const HEAP_CYCLES = args['heap-cycles'] ?? 1_000_000;
 
 const gc = globalThis.gc ?? exposeGc();
 
-// ---- the contenders ------------------------------------------------------------------------------------------
+// ---- the peers -------------------------------------------------------------------------------------------------
 
-/** Trivial resource and trivial async create/destroy, shared by every pool. */
 let nextId = 0;
-const factory = {
-  create: async () => ({ id: nextId++ }),
-  destroy: async () => {},
-};
+const create = async () => ({ id: nextId++ });
+const destroy = async () => {};
 
-/** The baseline: what a user writes by hand. A free array and a FIFO of resolvers. */
+/**
+ * The limit: what a careful user writes by hand. A free array (LIFO) and a FIFO of resolvers on a power-of-two ring
+ * buffer (no Array#shift), no timeouts, no validation, no accounting.
+ */
 class FreeList {
-  #free = [];
-  #waiters = [];
-
   constructor(resources) {
-    this.#free.push(...resources);
+    this.free = resources;
+    this.ring = new Array(16);
+    this.mask = 15;
+    this.head = 0;
+    this.length = 0;
   }
 
   acquire() {
-    if (this.#free.length > 0) return Promise.resolve(this.#free.pop());
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    if (this.free.length > 0) return Promise.resolve(this.free.pop());
+    return new Promise((resolve) => {
+      if (this.length > this.mask) this.grow();
+      this.ring[(this.head + this.length) & this.mask] = resolve;
+      this.length++;
+    });
   }
 
   release(resource) {
-    const waiter = this.#waiters.shift();
-    if (waiter !== undefined) waiter(resource);
-    else this.#free.push(resource);
+    if (this.length === 0) {
+      this.free.push(resource);
+      return;
+    }
+    const resolve = this.ring[this.head];
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.length--;
+    resolve(resource);
+  }
+
+  grow() {
+    const next = new Array(this.ring.length * 2);
+    for (let i = 0; i < this.length; i++) next[i] = this.ring[(this.head + i) & this.mask];
+    this.ring = next;
+    this.mask = next.length - 1;
+    this.head = 0;
   }
 }
 
-/** Each contender: how to make it, one acquire+release loop per worker, how to close it. */
-const CONTENDERS = [
+// Each peer's worker loops are written out (not shared through a callback) so each is as monomorphic as the code an
+// application would write for that one pool. `left` is the operations counter all workers of a measurement share.
+let left = 0;
+
+const PEERS = [
   {
-    name: '@pool/core',
     key: 'core',
-    open: () => createPool(factory, { size: POOL_SIZE, acquireTimeoutMs: Infinity }),
-    worker: async (pool, ops) => {
-      for (let i = 0; i < ops; i++) {
-        const r = await pool.acquire();
-        await pool.release(r);
-      }
+    name: '@pool/core',
+    open: async () => {
+      const pool = createPool({ create, destroy }, { size: POOL_SIZE, acquireTimeoutMs: Infinity });
+      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire()));
+      for (const r of held) await pool.release(r);
+      return pool;
+    },
+    loops: {
+      release: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          pool.release(r);
+        }
+      },
+      awaitRelease: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          await pool.release(r);
+        }
+      },
     },
     close: (pool) => pool.close(),
   },
   {
-    name: 'generic-pool',
     key: 'genericPool',
-    open: () => genericPool.createPool(factory, { max: POOL_SIZE, min: 0 }),
-    worker: async (pool, ops) => {
-      for (let i = 0; i < ops; i++) {
-        const r = await pool.acquire();
-        await pool.release(r);
-      }
+    name: `generic-pool ${versionOf('generic-pool')}`,
+    open: async () => {
+      const pool = genericPool.createPool({ create, destroy }, { max: POOL_SIZE, min: 0 });
+      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire()));
+      for (const r of held) await pool.release(r);
+      return pool;
+    },
+    loops: {
+      release: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          pool.release(r);
+        }
+      },
+      awaitRelease: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          await pool.release(r);
+        }
+      },
     },
     close: async (pool) => {
       await pool.drain();
@@ -89,129 +157,151 @@ const CONTENDERS = [
     },
   },
   {
-    name: 'tarn',
     key: 'tarn',
-    open: () => new TarnPool({ create: factory.create, destroy: factory.destroy, min: 0, max: POOL_SIZE }),
-    worker: async (pool, ops) => {
-      for (let i = 0; i < ops; i++) {
-        const r = await pool.acquire().promise;
-        await pool.release(r);
-      }
+    name: `tarn ${versionOf('tarn')}`,
+    open: async () => {
+      const pool = new TarnPool({ create, destroy, min: 0, max: POOL_SIZE });
+      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire().promise));
+      for (const r of held) pool.release(r);
+      return pool;
+    },
+    loops: {
+      release: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire().promise;
+          pool.release(r);
+        }
+      },
+      awaitRelease: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire().promise;
+          await pool.release(r);
+        }
+      },
     },
     close: (pool) => pool.destroy(),
   },
   {
-    name: 'free-list',
     key: 'freeList',
-    open: () => new FreeList(Array.from({ length: POOL_SIZE }, () => ({ id: nextId++ }))),
-    worker: async (pool, ops) => {
-      for (let i = 0; i < ops; i++) {
-        const r = await pool.acquire();
-        await pool.release(r);
-      }
+    name: 'bare free-list',
+    open: async () => new FreeList(Array.from({ length: POOL_SIZE }, () => ({ id: nextId++ }))),
+    loops: {
+      release: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          pool.release(r);
+        }
+      },
+      awaitRelease: async (pool) => {
+        while (left > 0) {
+          left--;
+          const r = await pool.acquire();
+          await pool.release(r);
+        }
+      },
     },
     close: async () => {},
   },
 ];
 
-// ---- measuring -----------------------------------------------------------------------------------------------
+// ---- measuring -------------------------------------------------------------------------------------------------
 
 /**
- * One round: `workers` concurrent loops sharing `ops` acquire+release cycles. Returns ops per wall-clock second,
- * and ops per CPU-second of this process (which other processes on a busy machine disturb much less).
+ * One measurement: a fresh pre-warmed pool, `workers` loops sharing `ops` operations. Returns ops per wall-clock
+ * second and per CPU-second of this process (which other processes on a busy machine disturb much less).
  */
-async function runRound(contender, pool, workers, ops) {
-  const perWorker = Math.ceil(ops / workers);
+async function measure(peer, variant, workers, ops) {
+  const pool = await peer.open();
+  const loop = peer.loops[variant];
   const loops = new Array(workers);
+  left = ops;
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
-  for (let w = 0; w < workers; w++) loops[w] = contender.worker(pool, perWorker);
+  for (let w = 0; w < workers; w++) loops[w] = loop(pool);
   await Promise.all(loops);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return { wall: (perWorker * workers) / seconds, cpu: (perWorker * workers) / cpuSeconds };
+  await peer.close(pool);
+  return { wall: ops / seconds, cpu: ops / ((cpu.user + cpu.system) / 1e6) };
 }
 
-/** Every contender, warmed up, then ROUNDS rounds each, the order rotated every round so drift hits all alike. */
-async function runScenario(workers) {
-  const pools = [];
-  for (const contender of CONTENDERS) {
-    const pool = contender.open();
-    // Warm up by rounds and by time: on a busy machine the JIT's background compiles land late, and a scenario
-    // whose code path earlier scenarios never took (256 workers: the waiter queue) would otherwise be measured cold.
-    const warmupStart = performance.now();
-    for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) {
-      await runRound(contender, pool, workers, OPS_PER_ROUND / 4);
-    }
-    pools.push(pool);
+/**
+ * Runs `rounds` rounds (after `warmup` discarded ones) of every variant x scenario, the peers rotated each round.
+ * Returns samples[variant][workers][peerKey] = [{ wall, cpu }, ...].
+ */
+async function runRounds({ variants, workerCounts, rounds, warmup, progress }) {
+  const samples = {};
+  for (const variant of variants) {
+    samples[variant] = {};
+    for (const workers of workerCounts) samples[variant][workers] = Object.fromEntries(PEERS.map((p) => [p.key, []]));
   }
-  const rounds = CONTENDERS.map(() => []);
-  const cpuRounds = CONTENDERS.map(() => []);
-  const indexOf = Object.fromEntries(CONTENDERS.map((contender, i) => [contender.key, i]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < CONTENDERS.length; k++) {
-      const index = (round + k) % CONTENDERS.length;
-      // No forced gc() here: a full GC while a pool has no waiter collects its waiter class's maps and deoptimizes
-      // the code built on them, so every round would re-measure the JIT warming up (see bench/README.md).
-      const measured = await runRound(CONTENDERS[index], pools[index], workers, OPS_PER_ROUND);
-      rounds[index].push(measured.wall);
-      cpuRounds[index].push(measured.cpu);
+  for (let round = 0; round < warmup + rounds; round++) {
+    if (progress) process.stdout.write(`  ${round < warmup ? 'warm-up' : `round ${round - warmup + 1}/${rounds}`}\n`);
+    for (const variant of variants) {
+      for (const workers of workerCounts) {
+        for (let k = 0; k < PEERS.length; k++) {
+          const peer = PEERS[(round + k) % PEERS.length];
+          const measured = await measure(peer, variant, workers, OPS);
+          if (round >= warmup) samples[variant][workers][peer.key].push(measured);
+        }
+      }
     }
   }
-  for (let i = 0; i < CONTENDERS.length; i++) await CONTENDERS[i].close(pools[i]);
+  return samples;
+}
 
+function summarize(workers, byPeer) {
   const results = {};
-  CONTENDERS.forEach((contender, i) => {
-    const sorted = [...rounds[i]].sort((a, b) => a - b);
-    results[contender.key] = {
-      name: contender.name,
-      medianOpsPerSec: median(sorted),
-      minOpsPerSec: sorted[0],
-      maxOpsPerSec: sorted[sorted.length - 1],
-      roundsOpsPerSec: rounds[i],
-      medianOpsPerCpuSec: median([...cpuRounds[i]].sort((a, b) => a - b)),
-      roundsOpsPerCpuSec: cpuRounds[i],
+  for (const peer of PEERS) {
+    const wall = byPeer[peer.key].map((m) => m.wall);
+    const cpu = byPeer[peer.key].map((m) => m.cpu);
+    results[peer.key] = {
+      name: peer.name,
+      medianOpsPerSec: median(wall),
+      minOpsPerSec: Math.min(...wall),
+      maxOpsPerSec: Math.max(...wall),
+      roundsOpsPerSec: wall,
+      medianOpsPerCpuSec: median(cpu),
+      roundsOpsPerCpuSec: cpu,
     };
+  }
+  const ratioOf = (a, b) => ({
+    ratio: results[a].medianOpsPerSec / results[b].medianOpsPerSec,
+    roundRange: spread(byPeer[a].map((m, i) => m.wall / byPeer[b][i].wall)),
+    cpuRatio: results[a].medianOpsPerCpuSec / results[b].medianOpsPerCpuSec,
   });
-  const core = results.core.medianOpsPerSec;
   const ratios = {
-    coreOverFreeList: core / results.freeList.medianOpsPerSec,
-    genericPoolOverFreeList: results.genericPool.medianOpsPerSec / results.freeList.medianOpsPerSec,
-    tarnOverFreeList: results.tarn.medianOpsPerSec / results.freeList.medianOpsPerSec,
-    coreOverGenericPool: core / results.genericPool.medianOpsPerSec,
-    coreOverTarn: core / results.tarn.medianOpsPerSec,
+    coreOverFreeList: ratioOf('core', 'freeList'),
+    coreOverGenericPool: ratioOf('core', 'genericPool'),
+    coreOverTarn: ratioOf('core', 'tarn'),
+    genericPoolOverFreeList: ratioOf('genericPool', 'freeList'),
+    tarnOverFreeList: ratioOf('tarn', 'freeList'),
   };
   const targets = {
-    overGenericPool: { target: TARGETS.overGenericPool, ratio: ratios.coreOverGenericPool },
-    overTarn: { target: TARGETS.overTarn, ratio: ratios.coreOverTarn },
-    overFreeList: { target: TARGETS.overFreeList, ratio: ratios.coreOverFreeList },
+    overGenericPool: { target: TARGETS.overGenericPool, ...ratios.coreOverGenericPool },
+    overTarn: { target: TARGETS.overTarn, ...ratios.coreOverTarn },
+    overFreeList: { target: TARGETS.overFreeList, aim: TARGETS.overFreeListAim, ...ratios.coreOverFreeList },
   };
-  // Per-round ratios pair runs made back to back, so they show how much the machine's load moved the ratio.
-  const perRound = (a, b) => rounds[indexOf[a]].map((value, round) => value / rounds[indexOf[b]][round]);
-  const spread = (values) => ({ min: Math.min(...values), max: Math.max(...values) });
-  targets.overGenericPool.roundRange = spread(perRound('core', 'genericPool'));
-  targets.overTarn.roundRange = spread(perRound('core', 'tarn'));
-  targets.overFreeList.roundRange = spread(perRound('core', 'freeList'));
   for (const t of Object.values(targets)) t.pass = t.ratio >= t.target;
-  const cpuCore = results.core.medianOpsPerCpuSec;
-  const cpuRatios = {
-    coreOverFreeList: cpuCore / results.freeList.medianOpsPerCpuSec,
-    coreOverGenericPool: cpuCore / results.genericPool.medianOpsPerCpuSec,
-    coreOverTarn: cpuCore / results.tarn.medianOpsPerCpuSec,
-  };
-  return { workers, results, ratios, targets, cpuRatios };
+  return { workers, results, ratios, targets };
 }
 
-/** heapUsed after a full GC, before and after `cycles` acquire+release cycles on @pool/core. */
+/** heapUsed after a full GC, before and after `cycles` acquire+release cycles on one @pool/core pool. */
 async function measureHeap(workers, cycles) {
-  const contender = CONTENDERS[0];
-  const pool = contender.open();
-  await runRound(contender, pool, workers, 100_000);
+  const peer = PEERS[0];
+  const pool = await peer.open();
+  const run = async (ops) => {
+    left = ops;
+    await Promise.all(Array.from({ length: workers }, () => peer.loops.release(pool)));
+  };
+  await run(100_000);
   const before = settledHeap();
-  await runRound(contender, pool, workers, cycles);
+  await run(cycles);
   const after = settledHeap();
-  await contender.close(pool);
+  await peer.close(pool);
   const growthBytes = after - before;
   return { workers, cycles, heapUsedBeforeBytes: before, heapUsedAfterBytes: after, growthBytes, flat: growthBytes < 1024 * 1024 };
 }
@@ -222,7 +312,33 @@ function settledHeap() {
   return process.memoryUsage().heapUsed;
 }
 
-// ---- output --------------------------------------------------------------------------------------------------
+// ---- the order check (child process) ---------------------------------------------------------------------------
+
+/**
+ * In a fresh process: 256 workers measured first (nothing else has run), then the 1- and 16-worker scenarios, then
+ * 256 workers again. Prints one JSON line for the parent.
+ */
+async function orderCheck() {
+  const first = await runRounds({ variants: VARIANTS, workerCounts: [256], rounds: ROUNDS, warmup: WARMUP_ROUNDS });
+  await runRounds({ variants: VARIANTS, workerCounts: [1, 16], rounds: 3, warmup: 0 });
+  const after = await runRounds({ variants: VARIANTS, workerCounts: [256], rounds: ROUNDS, warmup: 0 });
+  const result = {};
+  for (const variant of VARIANTS) {
+    result[variant] = { first: summarize(256, first[variant][256]), after: summarize(256, after[variant][256]) };
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function runOrderCheckChild() {
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--order-check', '--ops', String(OPS), '--rounds', String(ROUNDS)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`order check failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+// ---- output ----------------------------------------------------------------------------------------------------
 
 function machineInfo() {
   const cpus = os.cpus();
@@ -230,54 +346,80 @@ function machineInfo() {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     node: process.version,
+    v8: process.versions.v8,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     loadAverage1m: os.loadavg()[0],
     date: new Date().toISOString(),
   };
 }
 
-function printTable(scenarios) {
-  const header = ['workers', ...CONTENDERS.map((c) => c.name), 'core/free', 'gp/free', 'tarn/free', 'core/gp', 'core/tarn'];
-  const rows = scenarios.map((s) => [
-    String(s.workers),
-    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerSec)),
-    formatRatio(s.ratios.coreOverFreeList),
-    formatRatio(s.ratios.genericPoolOverFreeList),
-    formatRatio(s.ratios.tarnOverFreeList),
-    formatRatio(s.ratios.coreOverGenericPool),
-    formatRatio(s.ratios.coreOverTarn),
+const range = (r) => `${formatShort(r.minOpsPerSec)}-${formatShort(r.maxOpsPerSec)}`;
+const ratioCell = (t) => `${formatRatio(t.ratio)} (${t.roundRange.min.toFixed(2)}-${t.roundRange.max.toFixed(2)})`;
+
+function printVariant(variant, scenarios) {
+  console.log(`\n${VARIANT_LABELS[variant]}: median ops/s (min-max of the rounds)`);
+  printAligned([
+    ['workers', ...PEERS.map((p) => p.name)],
+    ...scenarios.map((s) => [String(s.workers), ...PEERS.map((p) => `${formatOps(s.results[p.key].medianOpsPerSec)} (${range(s.results[p.key])})`)]),
   ]);
-  printAligned([header, ...rows]);
-}
-
-function printCpuTable(scenarios) {
-  const header = ['workers', ...CONTENDERS.map((c) => c.name), 'core/free', 'core/gp', 'core/tarn'];
-  const rows = scenarios.map((s) => [
-    String(s.workers),
-    ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerCpuSec)),
-    formatRatio(s.cpuRatios.coreOverFreeList),
-    formatRatio(s.cpuRatios.coreOverGenericPool),
-    formatRatio(s.cpuRatios.coreOverTarn),
+  console.log(`\n${VARIANT_LABELS[variant]}: ratios of medians (min-max of the per-round ratios), and per CPU-second`);
+  printAligned([
+    ['workers', 'core/free-list', 'core/generic-pool', 'core/tarn', 'gp/free-list', 'tarn/free-list', 'cpu: core/free', 'core/gp', 'core/tarn'],
+    ...scenarios.map((s) => [
+      String(s.workers),
+      ratioCell(s.ratios.coreOverFreeList),
+      ratioCell(s.ratios.coreOverGenericPool),
+      ratioCell(s.ratios.coreOverTarn),
+      formatRatio(s.ratios.genericPoolOverFreeList.ratio),
+      formatRatio(s.ratios.tarnOverFreeList.ratio),
+      formatRatio(s.ratios.coreOverFreeList.cpuRatio),
+      formatRatio(s.ratios.coreOverGenericPool.cpuRatio),
+      formatRatio(s.ratios.coreOverTarn.cpuRatio),
+    ]),
   ]);
-  printAligned([header, ...rows]);
 }
 
-function printTargets(scenarios) {
-  const header = ['workers', `core/gp >= ${TARGETS.overGenericPool}x`, `core/tarn >= ${TARGETS.overTarn}x`, `core/free >= ${TARGETS.overFreeList}x`];
-  const cell = (t) =>
-    `${formatRatio(t.ratio)} ${t.pass ? 'PASS' : 'MISS'} (rounds ${t.roundRange.min.toFixed(2)}-${t.roundRange.max.toFixed(2)})`;
-  const rows = scenarios.map((s) => [String(s.workers), cell(s.targets.overGenericPool), cell(s.targets.overTarn), cell(s.targets.overFreeList)]);
-  printAligned([header, ...rows]);
+function printTargets(variants, order) {
+  console.log(
+    `\nTargets (release not awaited and awaited): core >= ${TARGETS.overGenericPool}x generic-pool, >= ${TARGETS.overTarn}x tarn, ` +
+      `>= ${TARGETS.overFreeList}x the free-list (aim ${TARGETS.overFreeListAim}x)`,
+  );
+  const mark = (t) => `${formatRatio(t.ratio)} ${t.pass ? 'PASS' : 'MISS'}`;
+  const rows = [];
+  for (const [variant, scenarios] of Object.entries(variants)) {
+    for (const s of scenarios) {
+      rows.push([VARIANT_LABELS[variant], String(s.workers), mark(s.targets.overGenericPool), mark(s.targets.overTarn), mark(s.targets.overFreeList)]);
+    }
+  }
+  printAligned([['variant', 'workers', 'core/generic-pool', 'core/tarn', 'core/free-list'], ...rows]);
+  console.log(`\n256 workers, @pool/core: first in a fresh process vs after the other scenarios (target: within ${TARGETS.orderDrift * 100}%)`);
+  printAligned([
+    ['variant', 'first', 'after 1, 16', 'after/first', 'main run', 'main/first', 'core/free first', 'core/free after'],
+    ...Object.entries(order).map(([variant, o]) => [
+      VARIANT_LABELS[variant],
+      formatOps(o.first.results.core.medianOpsPerSec),
+      formatOps(o.after.results.core.medianOpsPerSec),
+      `${formatRatio(o.afterOverFirst)} ${o.pass ? 'PASS' : 'MISS'}`,
+      formatOps(o.mainRun),
+      formatRatio(o.mainOverFirst),
+      formatRatio(o.first.ratios.coreOverFreeList.ratio),
+      formatRatio(o.after.ratios.coreOverFreeList.ratio),
+    ]),
+  ]);
 }
 
+function formatShort(value) {
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
+  if (value >= 1e3) return `${Math.round(value / 1e3)}k`;
+  return String(Math.round(value));
+}
 
-const formatOps = (opsPerSec) => Math.round(opsPerSec).toLocaleString('en-US');
-const formatRatio = (ratio) => `${ratio.toFixed(2)}x`;
-const formatMb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
-
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+function versionOf(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch {
+    return '?';
+  }
 }
 
 function exposeGc() {
@@ -285,54 +427,60 @@ function exposeGc() {
   return vm.runInNewContext('gc');
 }
 
+// ---- main ------------------------------------------------------------------------------------------------------
 
-// ---- main ----------------------------------------------------------------------------------------------------
+if (ORDER_CHECK) {
+  await orderCheck();
+} else {
+  const machine = machineInfo();
+  console.log(`core: acquire+release throughput, ${POOL_SIZE} resources, ${OPS.toLocaleString('en-US')} ops per measurement, shared counter,`);
+  console.log(`      fresh pre-warmed pool per measurement, ${WARMUP_ROUNDS} warm-up + ${ROUNDS} rounds, peers rotated each round`);
+  console.log(`      ${machine.cpu} x${machine.cores}, node ${machine.node}, ${machine.platform}, ${machine.date}`);
+  console.log(`      load average (1 min) at start: ${machine.loadAverage1m.toFixed(2)} (a shared machine: other processes compete for the cores)\n`);
 
-const machine = machineInfo();
-console.log(`core: acquire+release throughput, pool size ${POOL_SIZE}, ${OPS_PER_ROUND.toLocaleString('en-US')} ops/round,`);
-console.log(`      ${WARMUP_ROUNDS}+ warm-up rounds (>= ${WARMUP_MIN_MS} ms) + ${ROUNDS} interleaved rounds, median ops/s`);
-console.log(`      ${machine.cpu} x${machine.cores}, node ${machine.node}, ${machine.platform}, ${machine.date}`);
-console.log(`      load average (1 min) at start: ${machine.loadAverage1m.toFixed(2)}${machine.loadAverage1m > machine.cores / 2 ? ' (busy machine: expect noisy numbers)' : ''}\n`);
+  const samples = await runRounds({ variants: VARIANTS, workerCounts: WORKER_COUNTS, rounds: ROUNDS, warmup: WARMUP_ROUNDS, progress: true });
+  const variants = {};
+  for (const variant of VARIANTS) variants[variant] = WORKER_COUNTS.map((workers) => summarize(workers, samples[variant][workers]));
+  for (const variant of VARIANTS) printVariant(variant, variants[variant]);
 
-const scenarios = [];
-for (const workers of WORKER_COUNTS) {
-  process.stdout.write(`  running ${workers} worker(s)...\n`);
-  scenarios.push(await runScenario(workers));
+  process.stdout.write('\n  order check: 256 workers first, in a fresh process...\n');
+  const orderRaw = runOrderCheckChild();
+  const order = {};
+  for (const variant of VARIANTS) {
+    const { first, after } = orderRaw[variant];
+    const mainRun = variants[variant].find((s) => s.workers === 256).results.core.medianOpsPerSec;
+    const afterOverFirst = after.results.core.medianOpsPerSec / first.results.core.medianOpsPerSec;
+    const mainOverFirst = mainRun / first.results.core.medianOpsPerSec;
+    const pass = Math.abs(afterOverFirst - 1) <= TARGETS.orderDrift && Math.abs(mainOverFirst - 1) <= TARGETS.orderDrift;
+    order[variant] = { first, after, mainRun, afterOverFirst, mainOverFirst, pass };
+  }
+  printTargets(variants, order);
+
+  console.log(`\nHeap: ${HEAP_CYCLES.toLocaleString('en-US')} acquire/release cycles on one @pool/core pool, heapUsed after forced GC`);
+  const heap = [];
+  for (const workers of [16, 256]) {
+    const h = await measureHeap(workers, HEAP_CYCLES);
+    heap.push(h);
+    const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+    console.log(
+      `  ${String(workers).padStart(3)} workers: ${mb(h.heapUsedBeforeBytes)} -> ${mb(h.heapUsedAfterBytes)} ` +
+        `(growth ${mb(h.growthBytes)}; target < 1 MB: ${h.flat ? 'PASS' : 'MISS'})`,
+    );
+  }
+  machine.loadAverage1mAtEnd = os.loadavg()[0];
+
+  const resultsDir = join(here, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const output = {
+    section: 'core',
+    machine,
+    config: { poolSize: POOL_SIZE, opsPerMeasurement: OPS, rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS, workerCounts: WORKER_COUNTS, variants: VARIANTS },
+    peers: PEERS.map(({ key, name }) => ({ key, name })),
+    targets: TARGETS,
+    variants,
+    order,
+    heap,
+  };
+  writeFileSync(join(resultsDir, 'core.json'), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nwrote ${join('bench', 'results', 'core.json')}`);
 }
-console.log('');
-printTable(scenarios);
-console.log('\nSame rounds, ops per CPU-second of this process (less disturbed by other load on the machine):');
-printCpuTable(scenarios);
-console.log('\nTargets (@pool/core vs each; ratio of wall-clock medians, and the range of per-round ratios):');
-printTargets(scenarios);
-
-console.log(`\nHeap: ${HEAP_CYCLES.toLocaleString('en-US')} acquire/release cycles on @pool/core, heapUsed after forced GC`);
-const heap = [];
-for (const workers of [16, 256]) {
-  const h = await measureHeap(workers, HEAP_CYCLES);
-  heap.push(h);
-  console.log(
-    `  ${String(workers).padStart(3)} workers: ${formatMb(h.heapUsedBeforeBytes)} -> ${formatMb(h.heapUsedAfterBytes)} ` +
-      `(growth ${formatMb(h.growthBytes)}; target < 1 MB: ${h.flat ? 'PASS' : 'MISS'})`,
-  );
-}
-
-const resultsDir = join(here, 'results');
-mkdirSync(resultsDir, { recursive: true });
-const output = {
-  section: 'core',
-  machine,
-  config: {
-    poolSize: POOL_SIZE,
-    opsPerRound: OPS_PER_ROUND,
-    rounds: ROUNDS,
-    warmupRounds: WARMUP_ROUNDS,
-    warmupMinMs: WARMUP_MIN_MS,
-    workerCounts: WORKER_COUNTS,
-  },
-  targets: TARGETS,
-  scenarios,
-  heap,
-};
-writeFileSync(join(resultsDir, 'core.json'), `${JSON.stringify(output, null, 2)}\n`);
-console.log(`\nwrote ${join('bench', 'results', 'core.json')}`);

@@ -2,22 +2,24 @@
 // medians, machine info, argument parsing and aligned console tables (the same conventions as core.mjs).
 
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 
 /**
- * Runs `callers` concurrent `loop(count)` calls that share `ops` operations (each gets an even share) and returns
- * ops per wall-clock second, ops per CPU-second of this process, and the seconds it took.
+ * Runs `callers` concurrent `loop(counter)` calls that share one remaining-operations counter (`counter.left`: each
+ * caller takes operations from it until it is empty, so a fast caller does more) and returns ops per wall-clock
+ * second, ops per CPU-second of this process, and the seconds it took.
  */
 export async function runCallers(callers, ops, loop) {
-  const perCaller = Math.max(2, 2 * Math.ceil(ops / callers / 2));
+  const counter = { left: ops };
   const loops = new Array(callers);
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
-  for (let c = 0; c < callers; c++) loops[c] = loop(perCaller);
+  for (let c = 0; c < callers; c++) loops[c] = loop(counter);
   await Promise.all(loops);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
-  const total = perCaller * callers;
+  const total = ops - Math.min(0, counter.left);
   return { wall: total / seconds, cpu: total / ((cpu.user + cpu.system) / 1e6), seconds };
 }
 
@@ -66,4 +68,15 @@ export function parseArgs(argv) {
     }
   }
   return parsed;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The installed version of a package the bench imports (for the contenders' names), or '?'. */
+export function packageVersion(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch {
+    return '?';
+  }
 }

@@ -23,6 +23,7 @@ if (redis === undefined) {
 }
 
 const ops = (value) => Math.round(value).toLocaleString('en-US');
+const short = (value) => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${Math.round(value / 1e3)}k`);
 const ratio = (value) => `${value.toFixed(2)}×`;
 const when = (machine) => `${machine.date.slice(0, 16).replace('T', ' ')} UTC`;
 const busy = (machine) =>
@@ -43,10 +44,11 @@ lines.push(
   `Each caller loops \`SET\` then \`GET\` of a ${config.valueBytes}-byte value on random keys out of ${config.keyspace}, ` +
     `awaiting each reply; ${config.connections} connections per pool (waiting mode, no acquire timeout), ` +
     `${config.opsPerRound.toLocaleString('en-US')} commands per round (a quarter with 1 caller), warm-up, then ${config.rounds} ` +
-    'rounds with the order rotated each round, median commands/s. `@pool/redis` runs with its defaults ' +
-    "(a 2 s read timeout per command) and `encoding: 'utf8'`, like the other clients' string replies. The reference is " +
+    'rounds with the order rotated each round; the callers of a round share one counter of commands. Cells: median ' +
+    'commands/s (slowest–fastest round). `@pool/redis` runs with its defaults ' +
+    "(a 2 s read timeout per command) and `encoding: 'utf8'`, like the other clients' string replies. The references are " +
     `\`${config.redisBenchmark}\` against the same server, run once per round (mean of its SET and GET requests/s; ` +
-    'it uses one fixed key).',
+    'it uses one fixed key); `-c 256` only in the 256-caller scenario.',
 );
 lines.push('');
 lines.push('![SET/GET throughput](../../bench/results/redis.svg)');
@@ -55,18 +57,21 @@ const callerCounts = scenarios.map((s) => s.callers);
 lines.push(`| client | ${callerCounts.map((c) => `${c} caller${c === 1 ? '' : 's'}`).join(' | ')} |`);
 lines.push(`|---|${callerCounts.map(() => '---:').join('|')}|`);
 for (const { key, name } of redis.contenders) {
-  const cells = scenarios.map((s) => `${ops(s.results[key].medianOpsPerSec)} (${ratio(s.overReference[key])})`);
+  const cells = scenarios.map((s) => {
+    const r = s.results[key];
+    return r === undefined ? '–' : `${ops(r.medianOpsPerSec)} (${short(r.minOpsPerSec)}–${short(r.maxOpsPerSec)}) ${ratio(s.overReference[key])}`;
+  });
   lines.push(`| ${name} | ${cells.join(' | ')} |`);
 }
 lines.push('');
-lines.push('Commands/s, and in brackets the ratio to redis-benchmark measured in the same rounds.');
+lines.push('Median commands/s (slowest–fastest round), then the ratio to `redis-benchmark -c 16 -P 1` measured in the same rounds.');
 lines.push('');
 lines.push('The same rounds per CPU-second of the client process (the Node process; for redis-benchmark, its own CPU time):');
 lines.push('');
 lines.push(`| client | ${callerCounts.map((c) => `${c} caller${c === 1 ? '' : 's'}`).join(' | ')} |`);
 lines.push(`|---|${callerCounts.map(() => '---:').join('|')}|`);
 for (const { key, name } of redis.contenders) {
-  lines.push(`| ${name} | ${scenarios.map((s) => ops(s.results[key].medianOpsPerCpuSec)).join(' | ')} |`);
+  lines.push(`| ${name} | ${scenarios.map((s) => (s.results[key] === undefined ? '–' : ops(s.results[key].medianOpsPerCpuSec))).join(' | ')} |`);
 }
 lines.push('');
 lines.push('Targets (ratio of the wall-clock medians; ✓ met, ✗ missed on this run; in brackets the range of the per-round ratios):');
@@ -103,18 +108,27 @@ if (cluster !== undefined) {
   lines.push(`| client | ${clusterCallers.map((c) => `${c} callers`).join(' | ')} | ${clusterCallers.map((c) => `${c} callers, per CPU-s`).join(' | ')} |`);
   lines.push(`|---|${[...clusterCallers, ...clusterCallers].map(() => '---:').join('|')}|`);
   for (const { key, name: clientName } of cluster.contenders) {
-    const wall = cluster.scenarios.map((s) => ops(s.results[key].medianOpsPerSec));
+    const wall = cluster.scenarios.map((s) => {
+      const r = s.results[key];
+      return `${ops(r.medianOpsPerSec)} (${short(r.minOpsPerSec)}–${short(r.maxOpsPerSec)})`;
+    });
     const cpu = cluster.scenarios.map((s) => ops(s.results[key].medianOpsPerCpuSec));
     lines.push(`| ${clientName} | ${wall.join(' | ')} | ${cpu.join(' | ')} |`);
   }
   lines.push('');
-  const summary = cluster.scenarios.map(
-    (s) =>
-      `${s.callers} callers: ${ratio(s.ratios.overIoredisCluster.ratio)} the \`Cluster\` client ` +
-      `(rounds ${s.ratios.overIoredisCluster.roundRange.min.toFixed(2)}–${s.ratios.overIoredisCluster.roundRange.max.toFixed(2)}; ` +
-      `${ratio(s.ratios.overIoredisCluster.cpuRatio)} per CPU-second), ${ratio(s.ratios.overAutoPipelining.ratio)} with auto-pipelining`,
-  );
-  lines.push(`\`ClusterPool\` relative to one client: ${summary.join('; ')}.`);
+  const clusterName = (key) => cluster.contenders.find((c) => c.key === key).name;
+  lines.push(`| ratio | ${clusterCallers.map((c) => `${c} callers`).join(' | ')} | ${clusterCallers.map((c) => `${c} callers, per CPU-s`).join(' | ')} |`);
+  lines.push(`|---|${[...clusterCallers, ...clusterCallers].map(() => '---:').join('|')}|`);
+  for (const id of Object.keys(cluster.scenarios[0].ratios)) {
+    const first = cluster.scenarios[0].ratios[id];
+    const label = `${clusterName(first.of)} / ${clusterName(first.over)}${first.target === undefined ? '' : ` (target ≥ ${first.target}×)`}`;
+    const wall = cluster.scenarios.map((s) => {
+      const r = s.ratios[id];
+      const verdict = r.target === undefined ? '' : r.pass ? ' ✓' : ' ✗';
+      return `${ratio(r.ratio)}${verdict} (${r.roundRange.min.toFixed(2)}–${r.roundRange.max.toFixed(2)})`;
+    });
+    lines.push(`| ${label} | ${wall.join(' | ')} | ${cluster.scenarios.map((s) => ratio(s.ratios[id].cpuRatio)).join(' | ')} |`);
+  }
   lines.push('');
 }
 lines.push(

@@ -1,10 +1,11 @@
 // Redis section of `pnpm bench`: SET/GET throughput against a redis-server this script starts on a free loopback
 // port, at 1, 16 and 256 concurrent callers with 16 connections, for @pool/redis (exclusive and multiplexed),
 // generic-pool wrapping ioredis, node-redis' client pool, one ioredis connection with and without auto-pipelining,
-// and `redis-benchmark -c 16 -P 1` as the reference. Prints what it measured and writes bench/results/redis.json.
-// Not a test: nothing here passes or fails the build.
+// and `redis-benchmark -c 16 -P 1` (every scenario) and `-c 256 -P 1` (256 callers) as the references. The callers
+// of a round share one remaining-operations counter; the contenders run in a rotated order each round. Prints what
+// it measured and writes bench/results/redis.json. Not a test: nothing here passes or fails the build.
 //
-//   node --expose-gc bench/redis.mjs [--ops 20000] [--rounds 5] [--benchmark-requests 200000]
+//   node --expose-gc bench/redis.mjs [--ops 20000] [--rounds 7] [--benchmark-requests 100000]
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,17 +17,17 @@ import { Redis } from 'ioredis';
 import { createClientPool } from 'redis';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
 import { startServer } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
+import { formatOps, formatRatio, machineInfo, median, packageVersion, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 16;
 const CALLER_COUNTS = [1, 16, 256];
 const args = parseArgs(process.argv.slice(2));
 const OPS_PER_ROUND = args.ops ?? 20_000;
-const ROUNDS = args.rounds ?? 5;
+const ROUNDS = Math.max(7, args.rounds ?? 7);
 const WARMUP_ROUNDS = 2;
 const WARMUP_MIN_MS = 500;
-const BENCHMARK_REQUESTS = args['benchmark-requests'] ?? 200_000;
+const BENCHMARK_REQUESTS = args['benchmark-requests'] ?? 100_000;
 const KEYSPACE = 1000;
 const VALUE = 'xxx'; // redis-benchmark's default payload: 3 bytes
 const KEYS = Array.from({ length: KEYSPACE }, (_, i) => `bench:key:${i}`);
@@ -35,8 +36,8 @@ const KEYS = Array.from({ length: KEYSPACE }, (_, i) => `bench:key:${i}`);
 const TARGETS = [
   { id: 'exclusiveOverGenericPool', of: 'poolExclusive', over: 'genericPool', target: 1.5, callers: [16, 256] },
   { id: 'exclusiveOverNodeRedisPool', of: 'poolExclusive', over: 'nodeRedisPool', target: 2, callers: [16, 256] },
-  { id: 'multiplexedOverRedisBenchmark16', of: 'poolMultiplexed', over: 'redisBenchmark', target: 0.9, callers: [16] },
-  { id: 'multiplexedOverRedisBenchmark256', of: 'poolMultiplexed', over: 'redisBenchmark', target: 1.5, callers: [256] },
+  { id: 'multiplexedOverRedisBenchmark16', of: 'poolMultiplexed', over: 'redisBenchmark', target: 1, callers: [16] },
+  { id: 'multiplexedOverRedisBenchmark256', of: 'poolMultiplexed', over: 'redisBenchmark', target: 2, callers: [256] },
 ];
 
 // ---- the contenders: open(port) gives { set(key, value), get(key), close() } ------------------------------------
@@ -96,20 +97,25 @@ function singleIoredis(enableAutoPipelining) {
 const CONTENDERS = [
   { key: 'poolExclusive', name: '@pool/redis exclusive', open: poolRedis(false) },
   { key: 'poolMultiplexed', name: '@pool/redis multiplexed', open: poolRedis(true) },
-  { key: 'genericPool', name: 'generic-pool + ioredis', open: genericPoolIoredis },
-  { key: 'nodeRedisPool', name: 'node-redis pool', open: nodeRedisPool },
-  { key: 'ioredis', name: 'ioredis, 1 connection', open: singleIoredis(false) },
-  { key: 'ioredisAutoPipelining', name: 'ioredis auto-pipelining', open: singleIoredis(true) },
-  { key: 'redisBenchmark', name: 'redis-benchmark -c 16 -P 1', external: true },
+  { key: 'genericPool', name: `generic-pool ${packageVersion('generic-pool')} + ioredis ${packageVersion('ioredis')}`, open: genericPoolIoredis },
+  { key: 'nodeRedisPool', name: `node-redis ${packageVersion('redis')} client pool`, open: nodeRedisPool },
+  { key: 'ioredis', name: `ioredis ${packageVersion('ioredis')}, 1 connection`, open: singleIoredis(false) },
+  { key: 'ioredisAutoPipelining', name: `ioredis ${packageVersion('ioredis')} auto-pipelining`, open: singleIoredis(true) },
+  { key: 'redisBenchmark', name: 'redis-benchmark -c 16 -P 1', external: 16 },
+  { key: 'redisBenchmark256', name: 'redis-benchmark -c 256 -P 1', external: 256, callers: [256] },
 ];
+
+/** The contenders that run in a scenario with `callers` callers. */
+const contendersFor = (callers) => CONTENDERS.filter((c) => c.callers === undefined || c.callers.includes(callers));
 
 // ---- measuring --------------------------------------------------------------------------------------------------
 
 /** One round of a Node contender: `callers` loops sharing the ops, each op a SET or GET on a random key. */
 async function nodeRound(client, callers, ops, server) {
   const serverCpuStart = server.cpuSeconds();
-  const measured = await runCallers(callers, ops, async (count) => {
-    for (let i = 0; i < count; i += 2) {
+  const measured = await runCallers(callers, ops, async (counter) => {
+    while (counter.left > 0) {
+      counter.left -= 2;
       await client.set(KEYS[(Math.random() * KEYSPACE) | 0], VALUE);
       await client.get(KEYS[(Math.random() * KEYSPACE) | 0]);
     }
@@ -117,11 +123,11 @@ async function nodeRound(client, callers, ops, server) {
   return { ...measured, serverCpuShare: (server.cpuSeconds() - serverCpuStart) / measured.seconds };
 }
 
-/** One run of `redis-benchmark -c 16 -P 1 -t set,get -q`: mean of its SET and GET requests/s, and per CPU-second. */
-function benchmarkRound(server) {
+/** One run of `redis-benchmark -c <clients> -P 1 -t set,get -q`: mean of its SET and GET requests/s, and per CPU-second. */
+function benchmarkRound(server, clients) {
   const serverCpuStart = server.cpuSeconds();
   const start = process.hrtime.bigint();
-  const command = `redis-benchmark -h 127.0.0.1 -p ${server.port} -c ${CONNECTIONS} -P 1 -t set,get -n ${BENCHMARK_REQUESTS} -q; times`;
+  const command = `redis-benchmark -h 127.0.0.1 -p ${server.port} -c ${clients} -P 1 -t set,get -n ${BENCHMARK_REQUESTS} -q; times`;
   const result = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const lines = result.stdout.split(/[\r\n]+/);
@@ -141,8 +147,9 @@ function benchmarkRound(server) {
 async function runScenario(callers, server) {
   // One caller is latency-bound and slow; a quarter of the ops keeps its rounds as long as the others'.
   const ops = callers === 1 ? OPS_PER_ROUND / 4 : OPS_PER_ROUND;
+  const contenders = contendersFor(callers);
   const clients = [];
-  for (const contender of CONTENDERS) {
+  for (const contender of contenders) {
     if (contender.external) {
       clients.push(undefined);
       continue;
@@ -158,25 +165,25 @@ async function runScenario(callers, server) {
     if (check !== contender.key) throw new Error(`${contender.name}: GET returned ${String(check)}`);
     clients.push(client);
   }
-  const rounds = CONTENDERS.map(() => []);
+  const rounds = contenders.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < CONTENDERS.length; k++) {
-      const index = (round + k) % CONTENDERS.length;
-      const measured = CONTENDERS[index].external ? benchmarkRound(server) : await nodeRound(clients[index], callers, ops, server);
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (round + k) % contenders.length;
+      const contender = contenders[index];
+      const measured = contender.external ? benchmarkRound(server, contender.external) : await nodeRound(clients[index], callers, ops, server);
       rounds[index].push(measured);
     }
   }
   for (const client of clients) await client?.close();
 
   const results = {};
-  CONTENDERS.forEach((contender, i) => {
+  contenders.forEach((contender, i) => {
     const wall = rounds[i].map((r) => r.wall);
-    const sorted = [...wall].sort((a, b) => a - b);
     results[contender.key] = {
       name: contender.name,
       medianOpsPerSec: median(wall),
-      minOpsPerSec: sorted[0],
-      maxOpsPerSec: sorted.at(-1),
+      minOpsPerSec: Math.min(...wall),
+      maxOpsPerSec: Math.max(...wall),
       roundsOpsPerSec: wall,
       medianOpsPerCpuSec: median(rounds[i].map((r) => r.cpu)),
       roundsOpsPerCpuSec: rounds[i].map((r) => r.cpu),
@@ -184,8 +191,8 @@ async function runScenario(callers, server) {
     };
   });
   const reference = results.redisBenchmark.medianOpsPerSec;
-  const overReference = Object.fromEntries(CONTENDERS.map((c) => [c.key, results[c.key].medianOpsPerSec / reference]));
-  const indexOf = Object.fromEntries(CONTENDERS.map((c, i) => [c.key, i]));
+  const overReference = Object.fromEntries(contenders.map((c) => [c.key, results[c.key].medianOpsPerSec / reference]));
+  const indexOf = Object.fromEntries(contenders.map((c, i) => [c.key, i]));
   const targets = {};
   for (const t of TARGETS.filter((candidate) => candidate.callers.includes(callers))) {
     const ratio = results[t.of].medianOpsPerSec / results[t.over].medianOpsPerSec;
@@ -197,15 +204,23 @@ async function runScenario(callers, server) {
 
 // ---- output -----------------------------------------------------------------------------------------------------
 
+/** One row per contender, one column per scenario (a contender missing from a scenario shows a dash). */
+function printByContender(title, scenarios, cell) {
+  console.log(title);
+  const rows = CONTENDERS.map((c) => [c.name, ...scenarios.map((s) => (s.results[c.key] === undefined ? '-' : cell(s, c.key)))]);
+  printAligned([['contender', ...scenarios.map((s) => `${s.callers} caller${s.callers === 1 ? '' : 's'}`)], ...rows]);
+}
+
 function printScenarios(scenarios) {
-  const header = ['callers', ...CONTENDERS.map((c) => c.name)];
-  printAligned([header, ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerSec))])]);
-  console.log('\nRatio to redis-benchmark (same scenario, wall-clock medians):');
-  printAligned([header, ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => formatRatio(s.overReference[c.key]))])]);
-  console.log('\nOps per CPU-second of the client process (this Node process; redis-benchmark: its own CPU):');
-  printAligned([header, ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => formatOps(s.results[c.key].medianOpsPerCpuSec))])]);
-  console.log('\nShare of one core the redis-server used during the rounds (1.00 = the server was the bottleneck):');
-  printAligned([header, ...scenarios.map((s) => [String(s.callers), ...CONTENDERS.map((c) => s.results[c.key].medianServerCpuShare.toFixed(2))])]);
+  const range = (r) => `${formatOps(r.minOpsPerSec)}-${formatOps(r.maxOpsPerSec)}`;
+  printByContender('Median commands/s (min-max of the rounds):', scenarios, (s, key) => `${formatOps(s.results[key].medianOpsPerSec)} (${range(s.results[key])})`);
+  printByContender('\nRatio to redis-benchmark -c 16 -P 1 (same scenario, wall-clock medians):', scenarios, (s, key) => formatRatio(s.overReference[key]));
+  printByContender('\nCommands per CPU-second of the client process (this Node process; redis-benchmark: its own CPU):', scenarios, (s, key) =>
+    formatOps(s.results[key].medianOpsPerCpuSec),
+  );
+  printByContender('\nShare of one core the redis-server used during the rounds (1.00 = the server was the bottleneck):', scenarios, (s, key) =>
+    s.results[key].medianServerCpuShare.toFixed(2),
+  );
 }
 
 function printTargets(scenarios) {
@@ -258,9 +273,9 @@ const output = {
     warmupMinMs: WARMUP_MIN_MS,
     keyspace: KEYSPACE,
     valueBytes: VALUE.length,
-    redisBenchmark: `redis-benchmark -c ${CONNECTIONS} -P 1 -t set,get -n ${BENCHMARK_REQUESTS} -q`,
+    redisBenchmark: `redis-benchmark -c 16|256 -P 1 -t set,get -n ${BENCHMARK_REQUESTS} -q`,
   },
-  contenders: CONTENDERS.map(({ key, name }) => ({ key, name })),
+  contenders: CONTENDERS.map(({ key, name, callers }) => ({ key, name, callers: callers ?? CALLER_COUNTS })),
   targets: TARGETS,
   scenarios,
 };

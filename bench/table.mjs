@@ -1,4 +1,5 @@
 // Renders bench/results/core.json as the "## Benchmark" section of packages/core/README.md and of the root README.md.
+// Every figure in that section comes from the JSON; nothing is typed in by hand.
 //
 //   node bench/table.mjs            print the section
 //   node bench/table.mjs --write    replace (or append) that section in both READMEs, nothing else
@@ -9,75 +10,99 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = JSON.parse(readFileSync(join(here, 'results', 'core.json'), 'utf8'));
-// Each README with the path from it to the chart.
+// Each README with the path from it to the chart and to packages/redis/README.md.
 const READMES = [
   { file: join(here, '..', 'packages', 'core', 'README.md'), chart: '../../bench/results/core.svg' },
   { file: join(here, '..', 'README.md'), chart: 'bench/results/core.svg' },
 ];
 const CHART_PLACEHOLDER = '@@CHART@@';
 const HEADING = '## Benchmark';
-const { machine, config, scenarios, heap, targets } = data;
+const { machine, config, variants, order, heap, targets, peers } = data;
+const VARIANT_TITLES = {
+  release: 'Release not awaited (`const r = await pool.acquire(); pool.release(r);`)',
+  awaitRelease: 'Release awaited (`const r = await pool.acquire(); await pool.release(r);`)',
+};
 
 const ops = (value) => Math.round(value).toLocaleString('en-US');
+const short = (value) => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${Math.round(value / 1e3)}k`);
 const ratio = (value) => `${value.toFixed(2)}×`;
-const mark = (t) => `${ratio(t.ratio)} ${t.pass ? '✓' : '✗'}`;
+const span = (r) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+const mark = (t) => `${ratio(t.ratio)} ${t.pass ? '✓' : '✗'} (${span(t.roundRange)})`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const name = (key) => peers.find((p) => p.key === key).name;
 
 const lines = [HEADING, ''];
 lines.push(
-  `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.platform}.`,
+  `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ` +
+    `${machine.platform}. The machine is shared with other sessions that build and run test suites at the same time ` +
+    `(load average ${machine.loadAverage1m.toFixed(1)} at the start, ${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} ` +
+    `at the end, on ${machine.cores} cores), so single rounds swing widely; read the medians and the ratio ranges, not one round.`,
 );
+lines.push('');
 lines.push(
-  `Each worker loops \`const r = await pool.acquire(); await pool.release(r);\` on a pool of ${config.poolSize} trivial ` +
-    `resources (waiting mode); ${config.opsPerRound.toLocaleString('en-US')} cycles per round, warm-up, then ` +
-    `${config.rounds} interleaved rounds, median ops/s. "free-list" is a hand-written array plus FIFO waiter queue, ` +
-    'the least work any pool can do.',
+  `How: ${config.workerCounts.join(', ')} workers on a pool of ${config.poolSize} trivial resources; the workers of a measurement ` +
+    `share one counter of ${config.opsPerMeasurement.toLocaleString('en-US')} acquire+release operations. Every measurement gets a ` +
+    'fresh pool whose resources already exist. All peers, scenarios and both variants run in one process: one discarded ' +
+    `warm-up pass, then ${config.rounds} rounds, the peers in a rotated order each round. Cells: median ops/s of the rounds ` +
+    '(slowest–fastest round). Ratios: of the medians (in brackets, the slowest–fastest per-round ratio). The "bare free-list" ' +
+    'is the limit: a free array plus a power-of-two ring buffer of resolvers, with no timeouts, validation or accounting.',
 );
 lines.push('');
 lines.push(`![acquire + release throughput](${CHART_PLACEHOLDER})`);
 lines.push('');
-lines.push('| workers | @pool/core | generic-pool 3.9 | tarn 3.1 | free-list | core / free-list | core / generic-pool | core / tarn |');
-lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const s of scenarios) {
-  const r = s.results;
-  lines.push(
-    `| ${s.workers} | ${ops(r.core.medianOpsPerSec)} | ${ops(r.genericPool.medianOpsPerSec)} | ${ops(r.tarn.medianOpsPerSec)} | ` +
-      `${ops(r.freeList.medianOpsPerSec)} | ${mark(s.targets.overFreeList)} | ${mark(s.targets.overGenericPool)} | ${mark(s.targets.overTarn)} |`,
-  );
-}
-lines.push('');
-if (scenarios[0].cpuRatios !== undefined) {
-  lines.push('The same rounds per CPU-second of the benchmark process, which load from other processes disturbs much less:');
+for (const [variant, scenarios] of Object.entries(variants)) {
+  lines.push(`${VARIANT_TITLES[variant]}:`);
   lines.push('');
-  lines.push('| workers | @pool/core | generic-pool 3.9 | tarn 3.1 | free-list | core / free-list | core / generic-pool | core / tarn |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(`| workers | ${peers.map((p) => p.name).join(' | ')} |`);
+  lines.push(`|---:|${peers.map(() => '---:').join('|')}|`);
   for (const s of scenarios) {
-    const r = s.results;
-    const c = s.cpuRatios;
-    lines.push(
-      `| ${s.workers} | ${ops(r.core.medianOpsPerCpuSec)} | ${ops(r.genericPool.medianOpsPerCpuSec)} | ${ops(r.tarn.medianOpsPerCpuSec)} | ` +
-        `${ops(r.freeList.medianOpsPerCpuSec)} | ${ratio(c.coreOverFreeList)} | ${ratio(c.coreOverGenericPool)} | ${ratio(c.coreOverTarn)} |`,
-    );
+    const cells = peers.map((p) => {
+      const r = s.results[p.key];
+      return `${ops(r.medianOpsPerSec)} (${short(r.minOpsPerSec)}–${short(r.maxOpsPerSec)})`;
+    });
+    lines.push(`| ${s.workers} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push(`| workers | core / free-list | core / ${name('genericPool')} | core / ${name('tarn')} | same, per CPU-second of the process |`);
+  lines.push('|---:|---:|---:|---:|---:|');
+  for (const s of scenarios) {
+    const t = s.targets;
+    const cpu = [t.overFreeList, t.overGenericPool, t.overTarn].map((x) => ratio(x.cpuRatio)).join(' / ');
+    lines.push(`| ${s.workers} | ${mark(t.overFreeList)} | ${mark(t.overGenericPool)} | ${mark(t.overTarn)} | ${cpu} |`);
   }
   lines.push('');
 }
 lines.push(
-  `Targets: ≥ ${targets.overFreeList}× the free-list, ≥ ${targets.overGenericPool}× generic-pool, ≥ ${targets.overTarn}× tarn ` +
-    '(✓ met, ✗ missed on this run, judged on the wall-clock medians).',
+  `Targets: ≥ ${targets.overFreeList}× the free-list (aim ${targets.overFreeListAim}×), ≥ ${targets.overGenericPool}× generic-pool, ` +
+    `≥ ${targets.overTarn}× tarn, in every scenario (✓ met, ✗ missed on this run, judged on the medians).`,
 );
 lines.push('');
-if (machine.loadAverage1m !== undefined && machine.loadAverage1m > machine.cores / 2) {
-  lines.push(`The machine was busy during this run (load average ${machine.loadAverage1m.toFixed(2)} on ${machine.cores} cores).`);
-  lines.push('');
+lines.push(
+  `256 workers, @pool/core, run first in a fresh process against after the 1- and 16-worker scenarios in that process ` +
+    `(target: within ${Math.round(targets.orderDrift * 100)}%):`,
+);
+lines.push('');
+lines.push('| variant | first | after 1 and 16 workers | after / first | main run above / first | core / free-list first → after |');
+lines.push('|---|---:|---:|---:|---:|---:|');
+for (const [variant, o] of Object.entries(order)) {
+  lines.push(
+    `| release ${variant === 'release' ? 'not awaited' : 'awaited'} | ${ops(o.first.results.core.medianOpsPerSec)} | ` +
+      `${ops(o.after.results.core.medianOpsPerSec)} | ${ratio(o.afterOverFirst)} ${o.pass ? '✓' : '✗'} | ${ratio(o.mainOverFirst)} | ` +
+      `${ratio(o.first.ratios.coreOverFreeList.ratio)} → ${ratio(o.after.ratios.coreOverFreeList.ratio)} |`,
+  );
 }
+lines.push('');
 for (const h of heap) {
   lines.push(
-    `Heap over ${h.cycles.toLocaleString('en-US')} cycles with ${h.workers} workers (after forced GC): ` +
+    `Heap over ${h.cycles.toLocaleString('en-US')} cycles with ${h.workers} workers (heapUsed after forced GC): ` +
       `${mb(h.heapUsedBeforeBytes)} → ${mb(h.heapUsedAfterBytes)} (${h.growthBytes >= 0 ? '+' : ''}${mb(h.growthBytes)}).`,
   );
   lines.push('');
 }
-lines.push('Reproduce with `pnpm bench` (or `pnpm bench --only core`) from the repository root; machines differ, ratios travel better than ops/s.');
+lines.push(
+  'Reproduce with `pnpm bench --only core` from the repository root (results in `bench/results/core.json`, chart by ' +
+    '`node bench/chart.mjs`); machines differ, ratios travel better than ops/s.',
+);
 const section = `${lines.join('\n')}\n`;
 
 if (!process.argv.includes('--write')) {
