@@ -1,9 +1,12 @@
-import type { Waiter } from './waiter.js';
-
-/** One call to `factory.create()`, from start until the factory settles. */
-export class CreateOperation<T> {
+/**
+ * One call to `factory.create()`, from start until the factory settles.
+ *
+ * @typeParam Owner - who gets the result first; the pool uses its waiter type. Generic so that this file imports
+ *   nothing from the waiter's.
+ */
+export class CreateOperation<Owner> {
   /** The waiter that gets the resource first (and the error, if it fails); `null` when none is waiting on it. */
-  owner: Waiter<T> | null = null;
+  owner: Owner | null = null;
   /** True once it no longer holds a slot (timed out, cancelled by a shrink, or the pool closed). */
   abandoned = false;
   /** Aborts the factory's work. */

@@ -6,8 +6,8 @@ import type { Waiter } from './waiter.js';
  * was served elsewhere or gave up becomes unowned, and the next waiter without a create adopts it.
  */
 export class CreateSlots<T> {
-  readonly #running = new Set<CreateOperation<T>>();
-  readonly #unowned = new Set<CreateOperation<T>>();
+  readonly #running = new Set<CreateOperation<Waiter<T>>>();
+  readonly #unowned = new Set<CreateOperation<Waiter<T>>>();
 
   /** Creates holding a slot. */
   get count(): number {
@@ -25,8 +25,8 @@ export class CreateSlots<T> {
   }
 
   /** Reserves a slot for a new create, owned by `owner` when given. */
-  start(generation: number, owner: Waiter<T> | null): CreateOperation<T> {
-    const create = new CreateOperation<T>(generation);
+  start(generation: number, owner: Waiter<T> | null): CreateOperation<Waiter<T>> {
+    const create = new CreateOperation<Waiter<T>>(generation);
     this.#running.add(create);
     if (owner === null) this.#unowned.add(create);
     else link(create, owner);
@@ -34,7 +34,7 @@ export class CreateSlots<T> {
   }
 
   /** Frees the create's slot (it settled, timed out or was cancelled). Returns whether it still held one. */
-  end(create: CreateOperation<T>): boolean {
+  end(create: CreateOperation<Waiter<T>>): boolean {
     if (create.timer !== undefined) clearTimeout(create.timer);
     create.abandoned = true;
     this.#unowned.delete(create);
@@ -61,12 +61,12 @@ export class CreateSlots<T> {
   }
 
   /** A copy of the running creates, newest last. */
-  list(): CreateOperation<T>[] {
+  list(): CreateOperation<Waiter<T>>[] {
     return [...this.#running];
   }
 }
 
-function link<T>(create: CreateOperation<T>, waiter: Waiter<T>): void {
+function link<T>(create: CreateOperation<Waiter<T>>, waiter: Waiter<T>): void {
   create.owner = waiter;
   waiter.create = create;
 }

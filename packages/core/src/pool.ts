@@ -70,7 +70,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** Idle resources, least recently released at the front: pop the back to reuse, evict from the front. */
   readonly #idle = new Deque<Entry<T>>();
   /** Callers waiting, FIFO. */
-  readonly #queue = new WaitQueue<T>();
+  readonly #queue = new WaitQueue<Waiter<T>>();
   /** Creates that hold a slot, and which waiter each one is for. */
   readonly #creates = new CreateSlots<T>();
   /** Factory calls not yet settled (including abandoned creates and every destroy), for `close()`. */
@@ -80,7 +80,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #counters: PoolCounters = newCounters();
   readonly #backoff: Backoff;
   readonly #waiterHooks: WaiterHooks<T>;
-  readonly #onCreateTimeoutBound: (create: CreateOperation<T>) => void;
+  readonly #onCreateTimeoutBound: (create: CreateOperation<Waiter<T>>) => void;
   readonly #onRetryBound: () => void;
   readonly #checksExpiry: boolean;
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
@@ -319,23 +319,29 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       }
     }
     if (this.#room() > 0 && (waiter.failsFast || !this.#isBackingOff())) {
-      this.#queue.enqueue(waiter);
+      this.#enqueue(waiter);
       this.#startCreate(waiter);
     } else if (waiter.failsFast) {
       waiter.reject(new PoolExhaustedError(this.#snapshot()));
     } else if (this.#queue.count >= this.#options.maxWaiting) {
       waiter.reject(new QueueFullError(this.#options.maxWaiting, this.#snapshot()));
     } else {
-      this.#queue.enqueue(waiter);
+      this.#enqueue(waiter);
       // Room but backing off after create failures: the retry timer covers it.
       if (this.#room() > 0) this.#scheduleRetry();
     }
     return waiter.promise;
   }
 
-  /** The oldest waiter still waiting, out of the queue and detached from its create. */
+  /** Queues a waiter at the back and starts its wait timer. */
+  #enqueue(waiter: Waiter<T>): void {
+    this.#queue.pushBack(waiter);
+    waiter.startTimer();
+  }
+
+  /** The oldest waiter, out of the queue and detached from its create. */
   #nextWaiter(): Waiter<T> | undefined {
-    const waiter = this.#queue.next();
+    const waiter = this.#queue.popFront();
     if (waiter !== undefined) this.#creates.unlink(waiter);
     return waiter;
   }
@@ -397,7 +403,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       if (waiter.isPending) waiter.reject(new PoolClosedError());
     } else if (!valid || this.#mustRetire(entry, Date.now())) {
       void this.#destroy(entry);
-      if (waiter.isPending) this.#queue.requeueFront(waiter);
+      // Back to the front of the queue; its timer keeps running (or starts).
+      if (waiter.isPending) {
+        this.#queue.pushFront(waiter);
+        waiter.startTimer();
+      }
       this.#dispatch();
     } else if (waiter.isPending) {
       this.#settle(waiter, entry);
@@ -524,7 +534,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#track(this.#runCreate(create));
   }
 
-  async #runCreate(create: CreateOperation<T>): Promise<void> {
+  async #runCreate(create: CreateOperation<Waiter<T>>): Promise<void> {
     let resource: T;
     try {
       // Always settle asynchronously: a factory that throws synchronously must not re-enter the scheduler.
@@ -536,7 +546,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#onCreated(create, resource);
   }
 
-  #onCreated(create: CreateOperation<T>, resource: T): void {
+  #onCreated(create: CreateOperation<Waiter<T>>, resource: T): void {
     const heldSlot = this.#creates.end(create);
     if (this.#entries.has(resource)) {
       this.#onCreateFailed(create, new InvalidResourceError('factory.create returned a resource the pool already holds'));
@@ -563,7 +573,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#checkClosed();
   }
 
-  #onCreateFailed(create: CreateOperation<T>, error: unknown): void {
+  #onCreateFailed(create: CreateOperation<Waiter<T>>, error: unknown): void {
     const heldSlot = this.#creates.end(create);
     if (heldSlot) this.#recordCreateFailure(error);
     const owner = create.owner;
@@ -578,7 +588,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#checkClosed();
   }
 
-  #onCreateTimeout(create: CreateOperation<T>): void {
+  #onCreateTimeout(create: CreateOperation<Waiter<T>>): void {
     const error = new CreateTimeoutError(this.#options.createTimeoutMs);
     this.#recordCreateFailure(error);
     const owner = create.owner;
@@ -595,7 +605,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   /** Frees a create's slot and aborts the factory's work; a late result is destroyed. */
-  #abandon(create: CreateOperation<T>, reason: unknown): void {
+  #abandon(create: CreateOperation<Waiter<T>>, reason: unknown): void {
     this.#creates.end(create);
     create.controller.abort(reason);
   }

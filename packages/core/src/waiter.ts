@@ -1,5 +1,6 @@
 import type { CreateOperation } from './create-operation.js';
 import { startTimer } from './timers.js';
+import type { QueueLinks } from './wait-queue.js';
 
 /** Callbacks bound once by the pool, so a waiter needs no closure of its own for its timer or abort listener. */
 export interface WaiterHooks<T> {
@@ -11,13 +12,17 @@ export interface WaiterHooks<T> {
  * One caller of `acquire()` that could not be served synchronously: its promise, its timer and its abort listener
  * kept together (tarn's `PendingOperation`). It settles at most once; later calls do nothing.
  */
-export class Waiter<T> {
+export class Waiter<T> implements QueueLinks<Waiter<T>> {
   /** The caller's promise. */
   readonly promise: Promise<T>;
   /** True while it sits in the pool's queue (it may also be out of the queue while its resource is validated). */
   queued = false;
+  /** Queue links, owned by {@link WaitQueue}. */
+  queuePrevious: Waiter<T> | null = null;
+  /** Queue links, owned by {@link WaitQueue}. */
+  queueNext: Waiter<T> | null = null;
   /** The create started on its behalf, if any; its result goes to this waiter first. */
-  create: CreateOperation<T> | null = null;
+  create: CreateOperation<Waiter<T>> | null = null;
   /** The caller's `signal.reason`, once it aborted. */
   abortReason: unknown = undefined;
   #resolve!: (value: T) => void;
