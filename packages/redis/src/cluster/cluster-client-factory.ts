@@ -1,0 +1,84 @@
+import type { Factory } from '@pool/core';
+import { Cluster } from 'ioredis';
+import { connectWithin } from '../connection/connect-deadline.js';
+import type { ResolvedRedisOptions } from '../options.js';
+import type { Redactor } from '../redact.js';
+
+/** Makes ioredis cluster clients: connected (slots loaded) within `connTimeoutMs`, retries bounded. */
+export class ClusterClientFactory implements Factory<Cluster> {
+  readonly #seeds: readonly { host: string; port: number }[];
+  readonly #options: ResolvedRedisOptions;
+  readonly #redactor: Redactor;
+  readonly #readFromReplicas: boolean;
+  readonly #maxRedirections: number;
+  /** Clients whose connection state a command changed; destroyed on release. */
+  readonly #changed = new WeakSet<Cluster>();
+
+  /**
+   * @param seeds - nodes to discover the cluster from; @param options - resolved Redis options (credentials, TLS,
+   * timeouts, connection name); @param redactor - scrubs passwords from errors; @param readFromReplicas - route
+   * read-only commands to replicas; @param maxRedirections - per command.
+   */
+  constructor(
+    seeds: readonly { host: string; port: number }[],
+    options: ResolvedRedisOptions,
+    redactor: Redactor,
+    readFromReplicas: boolean,
+    maxRedirections: number,
+  ) {
+    this.#seeds = seeds;
+    this.#options = options;
+    this.#redactor = redactor;
+    this.#readFromReplicas = readFromReplicas;
+    this.#maxRedirections = maxRedirections;
+  }
+
+  /** Connects a new cluster client (slots loaded) within `connTimeoutMs`, or rejects with a typed error. */
+  async create(signal?: AbortSignal): Promise<Cluster> {
+    const options = this.#options;
+    const client = new Cluster([...this.#seeds], {
+      scaleReads: this.#readFromReplicas ? 'slave' : 'master',
+      lazyConnect: true,
+      enableReadyCheck: true,
+      maxRedirections: this.#maxRedirections,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      slotsRefreshTimeout: options.connTimeoutMs,
+      // A client that loses every node ends; the pool replaces it instead of ioredis reconnecting behind its back.
+      clusterRetryStrategy: () => null,
+      redisOptions: {
+        ...(options.username === undefined ? {} : { username: options.username }),
+        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
+        ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+        connectTimeout: options.connTimeoutMs,
+        disableClientInfo: true,
+      },
+    });
+    // Errors also fail the command or connect they hit; without a listener ioredis would print them.
+    client.on('error', () => undefined);
+    try {
+      await connectWithin(() => client.connect(), options.connTimeoutMs, signal, 'cluster connect', this.#redactor);
+      return client;
+    } catch (error) {
+      client.disconnect();
+      throw this.#redactor.toRedisError(error, 'connect', options.connTimeoutMs);
+    }
+  }
+
+  /** Disconnects every node connection of the client at once. */
+  destroy(client: Cluster): void {
+    client.disconnect();
+  }
+
+  /** Broken: the client lost the cluster (not ready), or a command changed one of its connections' state. */
+  isBroken(client: Cluster): boolean {
+    return client.status !== 'ready' || this.#changed.has(client);
+  }
+
+  /** Marks a client for replacement when it comes back. */
+  markBroken(client: Cluster): void {
+    this.#changed.add(client);
+  }
+}

@@ -1,0 +1,238 @@
+import { PoolClosedError, createPool, type AcquireOptions, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import type { Redis } from 'ioredis';
+import { runBulk, validateBulk, type BulkCommand, type BulkResult } from './bulk.js';
+import { isShareable, leavesConnectionChanged } from '../connection/commands.js';
+import { unwrapCreateError } from '../errors.js';
+import { RedisConnectionFactory } from '../connection/factory.js';
+import { Multiplexer } from './multiplex.js';
+import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from '../options.js';
+import { Subscriber } from './pubsub.js';
+import { Redactor } from '../redact.js';
+import { WriteBatcher } from '../connection/write-batcher.js';
+import { sendOn, timeoutFor, validateCommand, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
+
+/** What {@link RedisPool.stats} returns: `@pool/core`'s stats and the multiplexer's. */
+export interface RedisPoolStats extends PoolStats {
+  /** Connections the multiplexer holds right now (they count as in use in the pool). */
+  multiplexConnections: number;
+  /** Multiplexed commands sent and not yet answered. */
+  multiplexInFlight: number;
+  /** Multiplexed commands waiting for room on a connection (`maxInFlightPerConnection`). */
+  multiplexQueued: number;
+}
+
+/**
+ * A pool of ioredis connections to one Redis server (the seed's `Pool`). Create it with {@link createRedisPool}.
+ *
+ * `execute` runs one command: in exclusive mode (default) on a connection leased for it alone; in multiplexed mode
+ * (`multiplex: true`) shareable commands are pipelined onto the connections in use. `use` and `lease` hand out a
+ * connection for work that needs one (MULTI/EXEC, WATCH, scripts, long BLPOPs). Errors from acquiring a connection
+ * are `@pool/core` errors (`POOL_EXHAUSTED`, `POOL_CLOSED`, ...), except that a failed connect surfaces as the
+ * typed Redis error itself instead of `CREATE_FAILED`.
+ */
+export class RedisPool {
+  readonly #options: ResolvedRedisOptions;
+  readonly #factory: RedisConnectionFactory;
+  readonly #pool: Pool<Redis>;
+  readonly #context: SendContext;
+  /** The context of exclusive-mode `execute`: the same, with writes batched per event-loop turn. */
+  readonly #exclusiveContext: SendContext;
+  readonly #redactor: Redactor;
+  readonly #multiplexer: Multiplexer | undefined;
+
+  /**
+   * @param options - see {@link RedisPoolOptions}.
+   * @throws InvalidRedisOptionError (`INVALID_OPTION`), InvalidRedisUrlError (`INVALID_URL`), and `@pool/core`'s
+   *   InvalidOptionError (`INVALID_OPTION`) for a bad pool option.
+   */
+  constructor(options: RedisPoolOptions) {
+    this.#options = resolveRedisOptions(options);
+    this.#redactor = new Redactor([this.#options.password, options?.url]);
+    this.#factory = new RedisConnectionFactory(this.#options, this.#redactor);
+    this.#pool = createPool(this.#factory, this.#options.poolOptions);
+    this.#context = {
+      encoding: this.#options.encoding,
+      readTimeoutMs: this.#options.readTimeoutMs,
+      redactor: this.#redactor,
+      onBroken: (connection) => this.#factory.markBroken(connection),
+    };
+    const batcher = new WriteBatcher();
+    this.#exclusiveContext = { ...this.#context, write: (connection, command) => batcher.write(connection, command) };
+    this.#multiplexer = this.#options.multiplex
+      ? new Multiplexer(this.#pool, this.#context, this.#options.maxInFlightPerConnection, (connection) => this.#factory.isBroken(connection))
+      : undefined;
+  }
+
+  /** The `@pool/core` pool underneath, for its events (`create`, `destroy`, `error`, `leak`, ...). */
+  get pool(): Pool<Redis> {
+    return this.#pool;
+  }
+
+  /** Most connections open at once. Setting it starts a resize. */
+  get size(): number {
+    return this.#pool.size;
+  }
+
+  /** Starts a resize to `size` (see `@pool/core`'s `Pool.resize`). @throws InvalidOptionError (`INVALID_OPTION`) */
+  set size(size: number) {
+    this.#pool.size = size;
+  }
+
+  /** Whether multiplexed mode is on. */
+  get isMultiplexed(): boolean {
+    return this.#multiplexer !== undefined;
+  }
+
+  /**
+   * Runs one command and returns its reply, decoded per `encoding`. Blocking commands get their block time on top of
+   * `readTimeoutMs` (`BLPOP key 30` may take `readTimeoutMs + 30 s`; `BLPOP key 0` waits forever).
+   * @throws InvalidArgumentError (`INVALID_ARGUMENT`, nothing sent), RedisReplyError (`REDIS_REPLY`),
+   *   RedisConnectionError (`REDIS_CONNECTION`), RedisTimeoutError (`REDIS_TIMEOUT`), and `@pool/core` acquire
+   *   errors (`POOL_EXHAUSTED`, `ACQUIRE_TIMEOUT`, `POOL_CLOSED`, ...) — all as rejections.
+   * @example
+   * ```ts
+   * await redis.execute('SET', 'greeting', 'hello');
+   * const value = await redis.execute('GET', 'greeting'); // Buffer, or 'hello' with encoding: 'utf8'
+   * ```
+   */
+  execute(command: string, ...args: RedisArgument[]): Promise<RedisReply> {
+    return this.executeWith(undefined, command, ...args);
+  }
+
+  /**
+   * {@link RedisPool.execute} with per-call options, e.g. a read timeout for one long call.
+   * @example
+   * ```ts
+   * const job = await redis.executeWith({ timeoutMs: 120_000 }, 'BLPOP', 'jobs', 100);
+   * ```
+   */
+  async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
+    validateCommand(command, args);
+    const timeoutMs = timeoutFor(command, args, this.#options.readTimeoutMs, options);
+    if (this.#multiplexer !== undefined && isShareable(command)) {
+      return this.#multiplexer.submit(command, args, timeoutMs).catch(unwrapCreateError);
+    }
+    const connection = await this.#pool.acquire().catch(unwrapCreateError);
+    try {
+      return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
+    } finally {
+      // SELECT, MULTI, SUBSCRIBE, CLIENT SETNAME ... would leak into the next borrower's commands.
+      if (leavesConnectionChanged(command, args)) this.#factory.markBroken(connection);
+      await this.#pool.release(connection);
+    }
+  }
+
+  /**
+   * Runs one command on a connection you hold (from {@link RedisPool.use} or {@link RedisPool.lease}) with this
+   * pool's encoding, timeouts and typed errors; a transport failure or timeout marks the connection broken.
+   * @example
+   * ```ts
+   * await redis.use((connection) => redis.executeOn(connection, { timeoutMs: 60_000 }, 'BLPOP', 'jobs', 50));
+   * ```
+   */
+  async executeOn(connection: Redis, options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
+    validateCommand(command, args);
+    return sendOn(connection, command, args, timeoutFor(command, args, this.#options.readTimeoutMs, options), this.#context);
+  }
+
+  /**
+   * Runs `fn` with a leased ioredis connection and releases it afterwards, also when `fn` throws. ioredis' own
+   * methods on it use `readTimeoutMs` (`commandTimeout`); see {@link RedisPool.executeOn} for a longer one.
+   * @example
+   * ```ts
+   * const [[, count]] = await redis.use((connection) => connection.multi().incr('visits').exec());
+   * ```
+   */
+  async use<R>(fn: (connection: Redis) => R | Promise<R>): Promise<R> {
+    const connection = await this.#pool.acquire().catch(unwrapCreateError);
+    try {
+      return await fn(connection);
+    } finally {
+      await this.#pool.release(connection);
+    }
+  }
+
+  /**
+   * Leases a connection; `release()` (or `await using`) gives it back.
+   * @example
+   * ```ts
+   * const lease = await redis.lease();
+   * try { await lease.resource.watch('balance'); } finally { await lease.release(); }
+   * ```
+   */
+  lease(options?: AcquireOptions): Promise<Lease<Redis>> {
+    return this.#pool.lease(options).catch(unwrapCreateError);
+  }
+
+  /** Marks a connection you hold as broken, so the pool replaces it when you give it back. */
+  markBroken(connection: Redis): void {
+    this.#factory.markBroken(connection);
+  }
+
+  /**
+   * Bulk mode: runs many commands on one leased connection in pipelined batches of `bulkSize`. Each result is the
+   * reply or that command's own typed error; the call itself rejects only for invalid input or a failed acquire.
+   * @example
+   * ```ts
+   * const results = await redis.bulk([['SET', 'a', '1'], ['INCR', 'a'], ['HGET', 'a', 'field']]);
+   * // [{ ok: true, value: 'OK' }, { ok: true, value: 2 }, { ok: false, error: RedisReplyError }]
+   * ```
+   */
+  async bulk(commands: readonly BulkCommand[]): Promise<BulkResult[]> {
+    validateBulk(commands);
+    return this.use((connection) => runBulk(connection, commands, this.#options.bulkSize, this.#context));
+  }
+
+  /**
+   * PUBLISH through the pool.
+   * @returns how many subscribers received the message.
+   */
+  async publish(channel: string | Buffer, message: RedisArgument): Promise<number> {
+    return (await this.execute('PUBLISH', channel, message)) as number;
+  }
+
+  /**
+   * Opens a {@link Subscriber} on a new connection of its own (same server, credentials and timeouts), outside the
+   * pool's size. @throws RedisConnectionError, RedisTimeoutError, RedisReplyError — as rejections.
+   */
+  async subscriber(): Promise<Subscriber> {
+    const connection = await this.#factory.create();
+    return new Subscriber(connection, this.#redactor, this.#options.encoding);
+  }
+
+  /** Changes the pool size; see `@pool/core`'s `Pool.resize`. */
+  resize(size: number): Promise<void> {
+    return this.#pool.resize(size);
+  }
+
+  /** Occupancy and counters of the pool, plus the multiplexer's queue (zeros in exclusive mode). */
+  stats(): RedisPoolStats {
+    return {
+      ...this.#pool.stats(),
+      multiplexConnections: this.#multiplexer?.heldConnections ?? 0,
+      multiplexInFlight: this.#multiplexer?.inFlight ?? 0,
+      multiplexQueued: this.#multiplexer?.queued ?? 0,
+    };
+  }
+
+  /** Closes the pool: queued commands fail with `POOL_CLOSED`, commands in flight finish, connections close. */
+  close(options?: CloseOptions): Promise<void> {
+    const closing = this.#pool.close(options);
+    this.#multiplexer?.rejectQueued(new PoolClosedError());
+    return closing;
+  }
+}
+
+/**
+ * Creates a {@link RedisPool}.
+ * @throws InvalidRedisOptionError / InvalidRedisUrlError (`INVALID_OPTION` / `INVALID_URL`)
+ * @example
+ * ```ts
+ * const redis = createRedisPool({ url: 'redis://127.0.0.1:6379/0', encoding: 'utf8', acquireTimeoutMs: 1000 });
+ * await redis.execute('PING');
+ * await redis.close();
+ * ```
+ */
+export function createRedisPool(options: RedisPoolOptions): RedisPool {
+  return new RedisPool(options);
+}
