@@ -53,7 +53,7 @@ export class PoolError extends Error {
   }
 }
 
-/** Fail-fast acquire found no idle resource and no room to create one (the seed's `Max connections N exhausted`). */
+/** Fail-fast acquire found no idle resource and no room to create one (pyredis' `Max connections N exhausted`). */
 export class PoolExhaustedError extends PoolError {
   /** Pool occupancy when the acquire was refused. */
   readonly snapshot: PoolSnapshot;

@@ -19,7 +19,7 @@ export interface Factory<T> {
    * `validateTimeoutMs` all mean "invalid": the resource is destroyed and the next one is tried.
    */
   validate?(resource: T): boolean | Promise<boolean>;
-  /** Says on release whether the resource broke while in use (the seed's `conn.closed`). A throw counts as broken. */
+  /** Says on release whether the resource broke while in use (pyredis' `conn.closed`). A throw counts as broken. */
   isBroken?(resource: T): boolean;
 }
 
@@ -29,18 +29,18 @@ export interface Factory<T> {
  */
 export interface PoolOptions {
   /**
-   * Most resources alive at once (idle + in use + being created). The seed's `pool_size`.
+   * Most resources alive at once (idle + in use + being created). pyredis' `pool_size`.
    * Minimum: 1. @default 16
    */
   size?: number;
   /**
    * When a released resource is broken, also destroy every idle resource and retire every in-use one
-   * (it is destroyed when released). The seed's `close_on_err`. @default false
+   * (it is destroyed when released). pyredis' `close_on_err`. @default false
    */
   closeOnError?: boolean;
   /**
    * How long `acquire()` waits in the FIFO queue when no resource is free. `0` fails fast with
-   * `POOL_EXHAUSTED` (the seed's behaviour); `Infinity` waits until served. Minimum: 0. @default 0
+   * `POOL_EXHAUSTED` (as pyredis' `AsyncBasePool` does); `Infinity` waits until served. Minimum: 0. @default 0
    */
   acquireTimeoutMs?: number;
   /** Most callers queued at once; the next one fails with `QUEUE_FULL`. Minimum: 0. @default Infinity */

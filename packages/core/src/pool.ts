@@ -54,7 +54,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const SHRINK_REASON = 'create cancelled: the pool was resized below its current total';
 
 /**
- * A pool of resources made by a {@link Factory}: the seed's `AsyncBasePool`, fixed and extended (see SPEC.md).
+ * A pool of resources made by a {@link Factory}: modelled on pyredis' `AsyncBasePool`.
  * Create it with {@link createPool}.
  *
  * Invariant after every call: `idle + inUse + creating <= max(size, inUse)`, and each created resource is destroyed
@@ -136,7 +136,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     void this.resize(size);
   }
 
-  /** Whether a broken release retires every other resource too (the seed's `close_on_err`). */
+  /** Whether a broken release retires every other resource too (pyredis' `close_on_err`). */
   get closeOnError(): boolean {
     return this.#closeOnError;
   }
@@ -216,7 +216,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   /**
-   * Runs `fn` with a resource and releases it afterwards, even when `fn` throws (the seed's `execute`, generic).
+   * Runs `fn` with a resource and releases it afterwards, even when `fn` throws (pyredis' `execute`, for any resource).
    * @example
    * ```ts
    * const rows = await pool.use((connection) => connection.query('SELECT 1'));
