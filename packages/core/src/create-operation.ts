@@ -13,6 +13,8 @@ export class CreateOperation<Owner> {
   readonly controller = new AbortController();
   /** Fires `createTimeoutMs` after the start. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** `performance.now()` at the start, for the `create` event's `durationMs`. */
+  readonly startedAt = performance.now();
 
   constructor(
     /** Close-on-error generation at the start; a result from a retired generation is destroyed. */

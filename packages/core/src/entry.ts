@@ -13,6 +13,8 @@ export class Entry<T> {
   idleSince = 0;
   /** `Date.now()` when it was last handed out, for leak reports. */
   acquiredAt = 0;
+  /** `performance.now()` when it was last handed out, for the `release` event's `useMs`; `NaN` if nobody listened. */
+  usedSince = Number.NaN;
   /** Timer that reports a leak while the resource is held too long. */
   leakTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 

@@ -14,16 +14,29 @@ export interface LeakReport<T> {
 /**
  * Events a {@link Pool} emits. `error` carries failures that have no caller to reject (a failed destroy, a failed
  * background create); with no `error` listener they become a process warning instead of a crash.
+ *
+ * Timings are in milliseconds, measured with `performance.now()`. The pool only reads the clock while someone
+ * listens (to the event here or on its diagnostics channel), so a wait or hold that began before the first
+ * listener reports `NaN`.
  */
 export interface PoolEventMap<T> {
-  /** A resource was created (before it is handed out or parked). */
-  create: [resource: T];
+  /** A resource was created (before it is handed out or parked); `durationMs`: how long `factory.create()` took. */
+  create: [resource: T, durationMs: number];
   /** A resource's destroy settled. */
   destroy: [resource: T];
-  /** A resource was handed out. */
-  acquire: [resource: T];
-  /** A resource came back through `release()`. */
-  release: [resource: T];
+  /**
+   * A resource was handed out; `waitMs`: how long the caller waited, from `acquire()` until served (0 when an idle
+   * resource was handed over at once; includes a create and `validate()` when the caller waited for them).
+   */
+  acquire: [resource: T, waitMs: number];
+  /** A resource came back through `release()`; `useMs`: how long the caller held it. */
+  release: [resource: T, useMs: number];
+  /**
+   * An `acquire()` failed with a pool error the caller sees: `POOL_EXHAUSTED`, `QUEUE_FULL`, `ACQUIRE_TIMEOUT`,
+   * `ACQUIRE_ABORTED`, `POOL_CLOSED`, `CREATE_FAILED` or `CREATE_TIMEOUT` (not `INVALID_OPTION`, a bug in the call).
+   * `waitMs`: how long the caller waited before the failure (near 0 when it failed at once). Count by `error.code`.
+   */
+  acquireFailed: [error: PoolError, waitMs: number];
   /** A failure no caller could be told of: a failed destroy or background create. */
   error: [error: PoolError];
   /** A resource was held longer than `leakDetectionMs`. */
@@ -31,9 +44,11 @@ export interface PoolEventMap<T> {
 }
 
 /**
- * `node:diagnostics_channel` channels, for tracing without listeners on the pool itself. Each message is
- * `{ pool, resource }` (`{ pool, error }` for `error`; the leak report for `leak`). Publishing costs nothing
- * while no one subscribes.
+ * `node:diagnostics_channel` channels, for tracing without listeners on the pool itself. Messages:
+ * `create` `{ pool, resource, durationMs }`, `acquire` `{ pool, resource, waitMs }`, `release`
+ * `{ pool, resource, useMs }`, `destroy` `{ pool, resource }`, `acquireFailed` `{ pool, error, code, waitMs }`,
+ * `error` `{ pool, error }`, `leak` the leak report. Timings are as in {@link PoolEventMap}. Publishing costs
+ * nothing while no one subscribes.
  *
  * @example
  * ```ts
@@ -50,6 +65,8 @@ export const diagnosticChannels = {
   acquire: channel('@pool/core:acquire'),
   /** `@pool/core:release`: a resource came back through `release()`. */
   release: channel('@pool/core:release'),
+  /** `@pool/core:acquireFailed`: an `acquire()` failed with a pool error the caller sees. */
+  acquireFailed: channel('@pool/core:acquireFailed'),
   /** `@pool/core:error`: a failure no caller could be told of: a failed destroy or background create. */
   error: channel('@pool/core:error'),
   /** `@pool/core:leak`: a resource was held longer than `leakDetectionMs`. */

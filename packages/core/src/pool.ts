@@ -86,7 +86,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
   /** Which lifecycle events have ever had a listener: `emit()` costs a lookup per call even with none. */
-  readonly #listened: Record<LifecycleEvent, boolean> = { create: false, destroy: false, acquire: false, release: false };
+  readonly #listened: Record<LifecycleEvent, boolean> = {
+    create: false,
+    destroy: false,
+    acquire: false,
+    release: false,
+    acquireFailed: false,
+  };
   #inUse = 0;
   #generation = 0;
   #lastCreateError: unknown = undefined;
@@ -110,13 +116,15 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#size = this.#options.size;
     this.#closeOnError = this.#options.closeOnError;
     this.#backoff = new Backoff(this.#options.createRetryDelayMs, this.#options.createRetryMaxDelayMs);
-    this.#waiterHooks = { onTimeout: this.#onWaiterTimeout.bind(this), onAbort: this.#onWaiterAbort.bind(this) };
+    this.#waiterHooks = {
+      onTimeout: this.#onWaiterTimeout.bind(this),
+      onAbort: this.#onWaiterAbort.bind(this),
+      onFailed: this.#onAcquireFailed.bind(this),
+    };
     this.#onCreateTimeoutBound = this.#onCreateTimeout.bind(this);
     this.#onRetryBound = this.#onRetry.bind(this);
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'create' || event === 'destroy' || event === 'acquire' || event === 'release') {
-        this.#listened[event] = true;
-      }
+      if (event in this.#listened) this.#listened[event as LifecycleEvent] = true;
     });
     this.#checksExpiry = this.#options.idleTimeoutMs !== Infinity || this.#options.maxLifetimeMs !== Infinity;
     this.#servesIdleDirectly = this.#factory.validate === undefined && this.#options.leakDetectionMs === Infinity;
@@ -147,6 +155,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#closeOnError = value;
   }
 
+  /** Idle resources kept ready in the background (the `minIdle` option). */
+  get minIdle(): number {
+    return this.#options.minIdle;
+  }
+
   /** Whether `close()` has been called. */
   get isClosed(): boolean {
     return this.#closing !== undefined;
@@ -167,7 +180,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<T> {
-    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError());
+    if (this.#closing !== undefined) return this.#failAtOnce(new PoolClosedError());
     if (options === undefined) return this.#acquire(this.#options.acquireTimeoutMs, undefined);
     if (options === null || typeof options !== 'object') {
       return Promise.reject(new InvalidOptionError(`acquire options must be an object, got ${typeof options}`));
@@ -181,7 +194,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal?.aborted === true) return Promise.reject(new AcquireAbortedError(signal.reason));
+    if (signal?.aborted === true) return this.#failAtOnce(new AcquireAbortedError(signal.reason));
     return this.#acquire(timeoutMs, signal);
   }
 
@@ -203,7 +216,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#inUse--;
     this.#counters.released++;
     if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
-    this.#emit('release', diagnosticChannels.release, resource);
+    this.#emit('release', resource, elapsedSince(entry.usedSince));
     if (this.#isBroken(resource)) return this.#releaseBroken(entry);
     if (this.#mustRetire(entry, this.#checksExpiry ? Date.now() : 0)) {
       const destroyed = this.#destroy(entry);
@@ -304,12 +317,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       // Hot path: an idle resource needs no waiter, no closure, no timer.
       const entry = this.#takeIdle();
       if (entry !== undefined) {
-        this.#markInUse(entry, undefined);
+        this.#markInUse(entry, undefined, 0);
         return Promise.resolve(entry.resource);
       }
     }
     const leakDetection = this.#options.leakDetectionMs !== Infinity;
-    const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined);
+    const startedAt = this.#timesWaits() ? performance.now() : Number.NaN;
+    const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined, startedAt);
     if (signal !== undefined) waiter.listen(signal);
     if (this.#queue.count === 0) {
       const entry = this.#takeIdle();
@@ -356,7 +370,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #settle(waiter: Waiter<T>, entry: Entry<T> | undefined, error?: unknown): void {
     this.#unqueue(waiter);
     if (entry !== undefined) {
-      this.#markInUse(entry, waiter.acquireStack);
+      this.#markInUse(entry, waiter.acquireStack, elapsedSince(waiter.startedAt));
       waiter.resolve(entry.resource);
     } else {
       waiter.reject(error);
@@ -416,12 +430,14 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
   }
 
-  #markInUse(entry: Entry<T>, acquireStack: string | undefined): void {
+  #markInUse(entry: Entry<T>, acquireStack: string | undefined, waitMs: number): void {
     entry.state = 'inUse';
     this.#inUse++;
     this.#counters.acquired++;
+    // Read the clock only when a release will report the hold time: it costs as much as the rest of an acquire.
+    entry.usedSince = this.#listened.release || diagnosticChannels.release.hasSubscribers ? performance.now() : Number.NaN;
     if (acquireStack !== undefined) this.#watchForLeak(entry, acquireStack);
-    this.#emit('acquire', diagnosticChannels.acquire, entry.resource);
+    this.#emit('acquire', entry.resource, waitMs);
     if (this.#idle.length < this.#options.minIdle) this.#fillMinIdle();
   }
 
@@ -557,7 +573,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#counters.created++;
     this.#backoff.reset();
     this.#retryDue = false;
-    this.#emit('create', diagnosticChannels.create, resource);
+    this.#emit('create', resource, performance.now() - create.startedAt);
     const owner = create.owner;
     if (!heldSlot || this.#closing !== undefined || create.generation !== this.#generation) {
       // Abandoned (timed out, cancelled, closed) or from a retired generation: nobody may use it. Its owner keeps
@@ -679,7 +695,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#report(new DestroyError(error));
     }
     this.#counters.destroyed++;
-    this.#emit('destroy', diagnosticChannels.destroy, resource);
+    if (diagnosticChannels.destroy.hasSubscribers) diagnosticChannels.destroy.publish({ pool: this, resource });
+    if (this.#listened.destroy) this.emit('destroy', resource);
   }
 
   #track(work: Promise<void>): Promise<void> {
@@ -768,9 +785,38 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
   }
 
-  #emit(event: LifecycleEvent, channel: DiagnosticChannel, resource: T): void {
-    if (channel.hasSubscribers) channel.publish({ pool: this, resource });
-    if (this.#listened[event]) this.emit(event, resource);
+  /** Publishes `create`, `acquire` or `release` with its timing (see {@link PoolEventMap}). */
+  #emit(event: TimedEvent, resource: T, timingMs: number): void {
+    const channel = diagnosticChannels[event];
+    if (channel.hasSubscribers) channel.publish(timedMessage(event, this, resource, timingMs));
+    if (this.#listened[event]) (this as EventEmitter).emit(event, resource, timingMs);
+  }
+
+  /** Whether anyone listens for wait times (the `acquire` and `acquireFailed` events or channels). */
+  #timesWaits(): boolean {
+    return (
+      this.#listened.acquire ||
+      this.#listened.acquireFailed ||
+      diagnosticChannels.acquire.hasSubscribers ||
+      diagnosticChannels.acquireFailed.hasSubscribers
+    );
+  }
+
+  /** Waiter hook: a caller's acquire was rejected; publishes `acquireFailed` with how long it waited. */
+  #onAcquireFailed(waiter: Waiter<T>, error: unknown): void {
+    if (error instanceof PoolError) this.#publishAcquireFailed(error, elapsedSince(waiter.startedAt));
+  }
+
+  /** Rejects an acquire that never waited (closed pool, signal already aborted), publishing `acquireFailed`. */
+  #failAtOnce(error: PoolError): Promise<T> {
+    this.#publishAcquireFailed(error, 0);
+    return Promise.reject(error);
+  }
+
+  #publishAcquireFailed(error: PoolError, waitMs: number): void {
+    const channel = diagnosticChannels.acquireFailed;
+    if (channel.hasSubscribers) channel.publish({ pool: this, error, code: error.code, waitMs });
+    if (this.#listened.acquireFailed) this.emit('acquireFailed', error, waitMs);
   }
 
   /** Surfaces an error nobody awaits: `error` listeners, the diagnostics channel, else a process warning. */
@@ -781,8 +827,15 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 }
 
-type LifecycleEvent = 'create' | 'destroy' | 'acquire' | 'release';
-type DiagnosticChannel = (typeof diagnosticChannels)[keyof typeof diagnosticChannels];
+type LifecycleEvent = 'create' | 'destroy' | 'acquire' | 'release' | 'acquireFailed';
+type TimedEvent = 'create' | 'acquire' | 'release';
+
+/** The diagnostics channel message of a timed event: each names its timing field. */
+function timedMessage<T>(event: TimedEvent, pool: Pool<T>, resource: T, timingMs: number): object {
+  if (event === 'acquire') return { pool, resource, waitMs: timingMs };
+  if (event === 'release') return { pool, resource, useMs: timingMs };
+  return { pool, resource, durationMs: timingMs };
+}
 
 /**
  * Creates a pool.
@@ -804,6 +857,11 @@ function captureStack(): string {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, captureStack);
   return `Acquired at:${(holder.stack ?? '').replace(/^Error\n?/, '\n')}`;
+}
+
+/** Milliseconds since a `performance.now()` reading; `NaN` (without reading the clock) when none was taken. */
+function elapsedSince(start: number): number {
+  return Number.isNaN(start) ? start : performance.now() - start;
 }
 
 function isObject(value: unknown): value is object {

@@ -6,6 +6,8 @@ import type { QueueLinks } from './wait-queue.js';
 export interface WaiterHooks<T> {
   readonly onTimeout: (waiter: Waiter<T>) => void;
   readonly onAbort: (waiter: Waiter<T>) => void;
+  /** The caller's acquire was rejected (called once, after the rejection). */
+  readonly onFailed: (waiter: Waiter<T>, error: unknown) => void;
 }
 
 /**
@@ -39,6 +41,8 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
     readonly timeoutMs: number,
     /** Stack of the acquire call, captured only when leak detection is on. */
     readonly acquireStack: string | undefined,
+    /** `performance.now()` at the acquire call, or `NaN` when nobody listens for wait times. */
+    readonly startedAt: number,
   ) {
     this.#hooks = hooks;
     this.promise = new Promise<T>((resolve, reject) => {
@@ -86,6 +90,7 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
   reject(error: unknown): boolean {
     if (!this.#finish()) return false;
     this.#reject(error);
+    this.#hooks.onFailed(this, error);
     return true;
   }
 

@@ -13,7 +13,7 @@ describe('events', () => {
     const pool = createPool(factory, { size: 1 });
     const seen: [string, TestResource][] = [];
     for (const event of ['create', 'acquire', 'release', 'destroy'] as const) {
-      pool.on(event, (resource) => seen.push([event, resource]));
+      pool.on(event, (resource: TestResource) => seen.push([event, resource]));
     }
     const resource = await pool.acquire();
     resource.broken = true;
@@ -143,7 +143,12 @@ describe('events', () => {
       resource.broken = true;
       await pool.release(resource);
       await flush();
-      expect(messages).toEqual(names.map((name) => [name, { pool, resource }]));
+      expect(messages).toEqual([
+        ['@pool/core:create', { pool, resource, durationMs: expect.any(Number) }],
+        ['@pool/core:acquire', { pool, resource, waitMs: expect.any(Number) }],
+        ['@pool/core:release', { pool, resource, useMs: expect.any(Number) }],
+        ['@pool/core:destroy', { pool, resource }],
+      ]);
     } finally {
       names.forEach((name, index) => unsubscribe(name, listeners[index] as (message: unknown) => void));
     }

@@ -127,3 +127,12 @@ describe('options', () => {
     await expect(pool.acquire(5 as unknown as { timeoutMs: number })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 });
+
+describe('option getters', () => {
+  it('minIdle reads the pool\'s minIdle option, 0 by default', async () => {
+    const pool = createPool(new ControlledFactory(), { size: 3, minIdle: 2 });
+    expect(pool.minIdle).toBe(2);
+    expect(createPool(new ControlledFactory()).minIdle).toBe(0);
+    await pool.close();
+  });
+});
