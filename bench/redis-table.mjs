@@ -51,7 +51,7 @@ lines.push(
     'it uses one fixed key); `-c 256` only in the 256-caller scenario.',
 );
 lines.push('');
-lines.push('![SET/GET throughput](../../bench/results/redis.svg)');
+lines.push('Chart: `bench/results/redis.svg` in the repository.');
 lines.push('');
 const callerCounts = scenarios.map((s) => s.callers);
 lines.push(`| client | ${callerCounts.map((c) => `${c} caller${c === 1 ? '' : 's'}`).join(' | ')} |`);
@@ -102,7 +102,7 @@ if (cluster !== undefined) {
       `ioredis \`Cluster\` client shared by every caller.${busy(cluster.machine)}`,
   );
   lines.push('');
-  lines.push('![Cluster SET/GET throughput](../../bench/results/cluster.svg)');
+  lines.push('Chart: `bench/results/cluster.svg` in the repository.');
   lines.push('');
   const clusterCallers = cluster.scenarios.map((s) => s.callers);
   lines.push(`| client | ${clusterCallers.map((c) => `${c} callers`).join(' | ')} | ${clusterCallers.map((c) => `${c} callers, per CPU-s`).join(' | ')} |`);

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = JSON.parse(readFileSync(join(here, 'results', 'core.json'), 'utf8'));
-// Each README with the path from it to the chart and to packages/redis/README.md.
+// Each README with its chart line: the root README shows the chart; the package README (read on npmjs.com, where a
+// relative link has nothing to resolve against) names where it is.
 const READMES = [
-  { file: join(here, '..', 'packages', 'core', 'README.md'), chart: '../../bench/results/core.svg' },
-  { file: join(here, '..', 'README.md'), chart: 'bench/results/core.svg' },
+  { file: join(here, '..', 'packages', 'core', 'README.md'), chart: 'Chart: `bench/results/core.svg` in the repository.' },
+  { file: join(here, '..', 'README.md'), chart: '![acquire + release throughput](bench/results/core.svg)' },
 ];
 const CHART_PLACEHOLDER = '@@CHART@@';
 const HEADING = '## Benchmark';
@@ -48,7 +49,7 @@ lines.push(
     'is the limit: a free array plus a power-of-two ring buffer of resolvers, with no timeouts, validation or accounting.',
 );
 lines.push('');
-lines.push(`![acquire + release throughput](${CHART_PLACEHOLDER})`);
+lines.push(CHART_PLACEHOLDER);
 lines.push('');
 for (const [variant, scenarios] of Object.entries(variants)) {
   lines.push(`${VARIANT_TITLES[variant]}:`);

@@ -3,7 +3,7 @@ import { createPool } from '@pool/core';
 import { ControlledFactory, flush, stateOf, withinLimit } from './support/pool-helpers.js';
 
 describe('acquire', () => {
-  // Regression: the seed connected while holding its lock, so one slow connect stalled every acquire.
+  // Regression: pyredis connected while holding its lock, so one slow connect stalled every acquire.
   it('a create that never finishes does not delay an acquire served from idle', async () => {
     const factory = new ControlledFactory();
     factory.holdNextCreate().resolve();

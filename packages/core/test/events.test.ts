@@ -26,7 +26,7 @@ describe('events', () => {
     ]);
   });
 
-  // Regression: the seed's fire-and-forget closes lost their errors.
+  // Regression: pyredis' fire-and-forget closes lost their errors.
   it('a failed destroy is counted and emitted as a DestroyError with the factory error as cause', async () => {
     const factory = new ControlledFactory();
     const failure = new Error('socket already gone');

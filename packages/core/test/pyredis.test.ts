@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS, PoolExhaustedError, createPool } from '@pool/core';
 import { ControlledFactory, deferred, flush, rejectionOf, stateOf, withinLimit } from './support/pool-helpers.js';
 
-// pyredis' AsyncBasePool behaviours (see /work/shared/seed), re-expressed on @pool/core.
+// pyredis' AsyncBasePool behaviours, re-expressed on @pool/core.
 
-describe('the seed: options', () => {
+describe('pyredis AsyncBasePool: options', () => {
   it('defaults to size 16, fail-fast acquires and closeOnError off', async () => {
     expect(DEFAULTS).toMatchObject({ size: 16, acquireTimeoutMs: 0, closeOnError: false });
     const factory = new ControlledFactory();
@@ -25,7 +25,7 @@ describe('the seed: options', () => {
   });
 });
 
-describe('the seed: acquire', () => {
+describe('pyredis AsyncBasePool: acquire', () => {
   it('acquire from idle hands out the most recently released resource first', async () => {
     const factory = new ControlledFactory();
     const pool = createPool(factory, { size: 3 });
@@ -64,7 +64,7 @@ describe('the seed: acquire', () => {
   });
 });
 
-describe('the seed: release', () => {
+describe('pyredis AsyncBasePool: release', () => {
   it('release puts a healthy resource back to idle without destroying it', async () => {
     const factory = new ControlledFactory();
     const pool = createPool(factory, { size: 2 });
@@ -135,7 +135,7 @@ describe('the seed: release', () => {
   });
 });
 
-describe('the seed: resize', () => {
+describe('pyredis AsyncBasePool: resize', () => {
   it('a shrink that can free all surplus idle resources destroys them before resize resolves', async () => {
     const factory = new ControlledFactory();
     const pool = createPool(factory, { size: 4 });

@@ -3,7 +3,7 @@ import { ReleaseError, createPool } from '@pool/core';
 import { ControlledFactory, rejectionOf } from './support/pool-helpers.js';
 
 describe('release', () => {
-  // Regression: the seed closed the connection on a second release while it sat idle in the pool.
+  // Regression: pyredis closed the connection on a second release while it sat idle in the pool.
   it('a double release rejects with RELEASE_INVALID and leaves the idle resource intact', async () => {
     const factory = new ControlledFactory();
     const pool = createPool(factory, { size: 2 });

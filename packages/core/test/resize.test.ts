@@ -15,7 +15,7 @@ describe('resize', () => {
     expect(pool.stats()).toMatchObject({ size: 2, inUse: 2, waiting: 0 });
   });
 
-  // Regression: the seed's size setter raced acquire; creates in flight must not overshoot a shrink.
+  // Regression: pyredis' size setter raced acquire; creates in flight must not overshoot a shrink.
   it('a shrink while creates are in flight never lets the pool exceed its size', async () => {
     const factory = new ControlledFactory();
     const gates = [factory.holdNextCreate(), factory.holdNextCreate(), factory.holdNextCreate()];

@@ -17,7 +17,7 @@ async function poolWithTwoIdle(factory: ValidatingFactory, options: { validateTi
 }
 
 describe('validate', () => {
-  // Regression: the seed handed out an idle connection that had died while idle.
+  // Regression: pyredis handed out an idle connection that had died while idle.
   it('an idle resource that fails validation is destroyed and the next idle one is handed out', async () => {
     const factory = new ValidatingFactory();
     const { pool, older, newer } = await poolWithTwoIdle(factory);

@@ -26,7 +26,7 @@ export interface RedisPoolOptions extends PoolOptions {
   /** Password sent with AUTH on connect. Never shown in errors or events. */
   password?: string;
   /**
-   * How replies are decoded. `null` (the seed's default): bulk strings come back as Buffers. A Buffer encoding such
+   * How replies are decoded. `null` (pyredis' default): bulk strings come back as Buffers. A Buffer encoding such
    * as `'utf8'`: as strings. @default null
    */
   encoding?: BufferEncoding | null;

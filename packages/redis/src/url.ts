@@ -15,7 +15,7 @@ export interface RedisUrlOptions {
   password?: string;
   /** Database number, from the path (`/3`) or `?database=3` (`?db=3` accepted). */
   database?: number;
-  /** Pool size, from `?size=` (`?pool_size=` accepted, the seed's name). */
+  /** Pool size, from `?size=` (`?pool_size=` accepted, pyredis' name). */
   size?: number;
   /** From `?connTimeoutMs=`. */
   connTimeoutMs?: number;

@@ -4,7 +4,7 @@ import { createRedisPool, parseRedisUrl, REDIS_DEFAULTS, type RedisPoolOptions }
 const base = { host: '127.0.0.1', port: 1 };
 
 describe('options', () => {
-  it('has the seed defaults in one table', () => {
+  it("has pyredis' defaults in one table", () => {
     expect(REDIS_DEFAULTS).toMatchObject({ port: 6379, database: 0, encoding: null, connTimeoutMs: 2000, readTimeoutMs: 2000 });
   });
 
@@ -64,7 +64,7 @@ describe('parseRedisUrl', () => {
     });
   });
 
-  it('reads rediss:// as TLS, a bare password, and the seed spellings db and pool_size', () => {
+  it("reads rediss:// as TLS, a bare password, and pyredis' spellings db and pool_size", () => {
     expect(parseRedisUrl('rediss://:secret@[::1]?db=3&pool_size=4')).toEqual({
       host: '::1',
       port: 6379,

@@ -26,7 +26,7 @@ export interface ClusterPoolOptions
   extends Omit<RedisPoolOptions, 'host' | 'port' | 'path' | 'url' | 'database' | 'maxInFlightPerConnection'> {
   /** Some nodes of the cluster, `host[:port]`; the rest is discovered (CLUSTER SLOTS). */
   seeds: readonly string[];
-  /** Send read-only commands to a replica of the slot (the seed's `slave_ok`). @default false */
+  /** Send read-only commands to a replica of the slot (pyredis' `slave_ok`). @default false */
   readFromReplicas?: boolean;
   /** How many MOVED/ASK/TRYAGAIN/CLUSTERDOWN redirections one command may follow. Minimum: 1. @default 16 */
   maxRedirections?: number;
@@ -70,7 +70,7 @@ export class ClusterPool implements CommandExecutor {
   /** @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError for a bad option. */
   constructor(options: ClusterPoolOptions) {
     const { seeds, readFromReplicas, maxRedirections, common } = splitOptions(options);
-    // The single-server rules check every shared option; the seed only stands in for the address.
+    // The single-server rules check every shared option; the first seed node only stands in for the address.
     const first = seeds[0] as { host: string; port: number };
     this.#options = resolveRedisOptions({ ...common, host: first.host, port: first.port });
     this.#redactor = new Redactor([this.#options.password]);

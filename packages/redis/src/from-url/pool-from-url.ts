@@ -55,7 +55,7 @@ const ALLOWED: Readonly<Record<'cluster' | 'sentinel', ReadonlySet<string>>> = {
 const DEFAULT_PORTS = { cluster: 6379, sentinel: 26_379 } as const;
 
 /**
- * Reads a pool URL (the seed's `get_by_url`) without connecting anywhere:
+ * Reads a pool URL (pyredis' `get_by_url`) without connecting anywhere:
  * - `redis://[[user]:password@]host[:port][/db][?options]`, `rediss://...` (TLS): one server;
  * - `cluster://[[user]:password@]h1[:p1],h2[:p2],...[?options]`: Redis Cluster seeds (database must be 0);
  * - `sentinel://[[user]:password@]s1[:p1],s2[:p2],...[/db]?name=master[&options]`: a sentinel pool;

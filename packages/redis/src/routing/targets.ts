@@ -8,7 +8,7 @@ import type { CommandOptions, RedisArgument, RedisReply } from '../connection/se
  *
  * - `{ shardKey }`: route as if the command's key were `shardKey` (its slot, hash tags included). For keyless
  *   commands (`PING`, `EVAL` with no keys, module commands) and to keep related data together.
- * - `{ node }`: this one server, `'host:port'` (the seed's `sock`); in a sentinel hash pool, the master name.
+ * - `{ node }`: this one server, `'host:port'` (pyredis' `sock`); in a sentinel hash pool, the master name.
  *
  * @example
  * ```ts
@@ -22,7 +22,7 @@ export type Target =
       readonly shardKey: RedisKey;
     }
   | {
-      /** Route to this node, `host:port` (the seed's `sock`). */
+      /** Route to this node, `host:port` (pyredis' `sock`). */
       readonly node: string;
     };
 

@@ -15,7 +15,7 @@ export interface SentinelPoolOptions extends Omit<RedisPoolOptions, 'host' | 'po
   sentinelUsername?: string;
   /** Password for the sentinels (not the data nodes). Never shown in errors. */
   sentinelPassword?: string;
-  /** Send read-only commands to a random replica (the seed's `slave_ok`); the master when none is fit. @default false */
+  /** Send read-only commands to a random replica (pyredis' `slave_ok`); the master when none is fit. @default false */
   readFromReplicas?: boolean;
   /**
    * Extra attempts for a call that surely did not run: one refused with READONLY by a demoted master, one whose

@@ -76,7 +76,7 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     return this.#name;
   }
 
-  /** Whether each node pool retires all its connections when one breaks (the seed's `close_on_err`). @default true */
+  /** Whether each node pool retires all its connections when one breaks (pyredis' `close_on_err`). @default true */
   get closeOnError(): boolean {
     return this.#nodeOptions.closeOnError ?? true;
   }

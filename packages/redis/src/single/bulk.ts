@@ -39,7 +39,7 @@ export function validateBulk(commands: readonly BulkCommand[]): void {
 
 /**
  * Runs the commands on one connection in pipelined batches of `bulkSize`: each batch is written without waiting,
- * then its replies are collected before the next is sent (the seed's `bulk_start` / `bulk_stop`). An error reply
+ * then its replies are collected before the next is sent (pyredis' `bulk_start` / `bulk_stop`). An error reply
  * or a transport failure is returned in that command's result; after a transport failure the remaining commands
  * fail with `REDIS_CONNECTION` without being sent.
  */

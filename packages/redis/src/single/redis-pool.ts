@@ -22,7 +22,7 @@ export interface RedisPoolStats extends PoolStats {
 }
 
 /**
- * A pool of ioredis connections to one Redis server (the seed's `Pool`). Create it with {@link createRedisPool}.
+ * A pool of ioredis connections to one Redis server (pyredis' `Pool`). Create it with {@link createRedisPool}.
  *
  * `execute` runs one command: in exclusive mode (default) on a connection leased for it alone; in multiplexed mode
  * (`multiplex: true`) shareable commands are pipelined onto the connections in use. `use` and `lease` hand out a

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('execute', () => {
-  it('returns bulk replies as Buffers without an encoding (the seed default)', async () => {
+  it('returns bulk replies as Buffers without an encoding (as pyredis does)', async () => {
     const redis = open({ host: '127.0.0.1', port: server.port });
     await redis.execute('SET', 'raw', 'value');
     const reply = await redis.execute('GET', 'raw');
@@ -94,7 +94,7 @@ describe('execute', () => {
     expect(redis.stats()).toMatchObject({ created: 2, destroyed: 1 });
   });
 
-  it('fails fast with POOL_EXHAUSTED like the seed when every connection is in use', async () => {
+  it('fails fast with POOL_EXHAUSTED like pyredis when every connection is in use', async () => {
     const redis = open({ host: '127.0.0.1', port: server.port, size: 1 });
     const lease = await redis.lease();
     await expect(redis.execute('PING')).rejects.toMatchObject({ code: 'POOL_EXHAUSTED' });
