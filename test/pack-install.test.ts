@@ -79,6 +79,14 @@ describe.each(packages)('the packed @pool/%s', (name) => {
     expect(manifest).not.toContain('workspace:');
     expect(JSON.parse(manifest)).toMatchObject({ name: `@pool/${name}`, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
+
+  it('ships its MIT LICENSE and docs next to dist/, and no sources or tests', async () => {
+    const installedAt = join(project, 'node_modules/@pool', name);
+    const shipped = await readdir(installedAt);
+    expect(shipped).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'ARCHITECTURE.md', 'dist', 'package.json']));
+    expect(shipped.filter((file) => ['src', 'test', 'tsconfig.json'].includes(file))).toEqual([]);
+    expect(await readFile(join(installedAt, 'LICENSE'), 'utf8')).toBe(await readFile(join(repoRoot, 'packages', name, 'LICENSE'), 'utf8'));
+  });
 });
 
 describe('@pool/core installed from its tarball', () => {

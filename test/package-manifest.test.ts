@@ -35,9 +35,23 @@ describe.each(['core', 'redis'])('packages/%s/package.json', (name) => {
     expect(manifest.engines?.node).toMatch(/^>=\d+/);
   });
 
-  it('points at the repository and the package directory in it', async () => {
+  it('holds no invented repository URL (the field stays out until there is a real one)', async () => {
     const manifest = await manifestOf(name);
-    expect(manifest.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//), directory: `packages/${name}` });
+    const url = manifest.repository?.url;
+    if (url !== undefined) {
+      expect(url).toMatch(/^git\+https:\/\//);
+      expect(new URL(url.replace(/^git\+/, '')).hostname).not.toMatch(/(^|\.)(example|invalid|localhost|test)(\.|$)/);
+    }
+    expect(await readFile(join(repoRoot, 'packages', name, 'package.json'), 'utf8')).not.toMatch(/example\.(invalid|com|org)/);
+  });
+
+  it('ships an MIT LICENSE, the same text as the repository root one', async () => {
+    const manifest = await manifestOf(name);
+    expect(manifest.files).toContain('LICENSE');
+    const license = await readFile(join(repoRoot, 'packages', name, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n/);
+    expect(license).toContain('Permission is hereby granted, free of charge');
+    expect(license).toBe(await readFile(join(repoRoot, 'LICENSE'), 'utf8'));
   });
 
   it('publishes dist/ only (plus docs), declares no side effects', async () => {
