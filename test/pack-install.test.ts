@@ -13,7 +13,12 @@ const INSTALL_TIMEOUT_MS = 110_000;
 const TYPECHECK_TIMEOUT_MS = 90_000;
 const fixtures = join(repoRoot, 'test/fixtures/pack-install');
 const packages = ['core', 'redis'] as const;
+/** The packed tarballs (one folder, shared by both projects). */
+let packed = '';
+/** The README's install line as written: `ioredis` unpinned, so the current major (6 today). */
 let project = '';
+/** The same install with the previous ioredis major, which `@pool/redis`' peer range also accepts. */
+let projectOnIoredis5 = '';
 
 /** Fails with the command's output, so a broken pack or install explains itself. */
 function expectSuccess(what: string, result: ProgramResult): void {
@@ -23,48 +28,119 @@ function expectSuccess(what: string, result: ProgramResult): void {
 }
 
 /** Runs the project's own tsc on one tsconfig and expects no diagnostics. */
-async function expectTypeCheckPasses(tsconfig: string): Promise<void> {
+async function expectTypeCheckPasses(tsconfig: string, cwd = project): Promise<void> {
   const tscArgs = ['node_modules/typescript/bin/tsc', '-p', tsconfig];
-  const checked = await runProgram(process.execPath, tscArgs, { cwd: project, timeoutMs: TYPECHECK_TIMEOUT_MS - 5_000 });
+  const checked = await runProgram(process.execPath, tscArgs, { cwd, timeoutMs: TYPECHECK_TIMEOUT_MS - 5_000 });
   expect(checked.stdout + checked.stderr).toBe('');
   expect({ code: checked.code, timedOut: checked.timedOut }).toEqual({ code: 0, timedOut: false });
 }
 
-beforeAll(async () => {
-  assertBuilt();
-  project = await mkdtemp(join(tmpdir(), 'pool-pack-install-'));
-  const tarballs: string[] = [];
-  for (const name of packages) {
-    const packed = await runProgram(join(repoRoot, 'node_modules/.bin/pnpm'), ['pack', '--pack-destination', project], {
-      cwd: join(repoRoot, 'packages', name),
-      timeoutMs: 60_000,
-    });
-    expectSuccess(`pnpm pack in packages/${name}`, packed);
-    const tarball = (await readdir(project)).find((file) => file.startsWith(`pool-${name}-`) && file.endsWith('.tgz'));
-    if (tarball === undefined) throw new Error(`pnpm pack left no pool-${name}-*.tgz in ${project}`);
-    tarballs.push(`./${tarball}`);
-  }
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'pool-pack-install-check', version: '0.0.0', private: true }));
+/**
+ * npm as a user's shell runs it: without the `npm_config_*` variables `pnpm test` passes down (npm warns about the
+ * pnpm-only ones on stderr).
+ */
+const userShell: Record<string, undefined> = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((name) => name.toLowerCase().startsWith('npm_config_'))
+    .map((name) => [name, undefined]),
+);
+
+/** `npm install <specs>` in a project, as a user types it. */
+async function npmInstall(cwd: string, specs: readonly string[]): Promise<void> {
+  const installed = await runProgram('npm', ['install', ...specs, '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd,
+    env: userShell,
+    timeoutMs: INSTALL_TIMEOUT_MS / 2 - 10_000,
+  });
+  expectSuccess(`npm install ${specs.join(' ')} in ${cwd}`, installed);
+}
+
+/**
+ * A new npm project holding both tarballs and the user's own ioredis (a peer dependency: `@pool/redis` must use that
+ * copy, not bring one), then a second, unrelated install: with a peer range that excludes the user's ioredis, npm only
+ * warns on the first install and every later one fails with ERESOLVE.
+ */
+async function newProject(ioredis: string, thenInstall: readonly string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pool-pack-install-'));
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'pool-pack-install-check', version: '0.0.0', private: true }));
   for (const file of await readdir(fixtures)) {
-    if (file !== 'README.md') await copyFile(join(fixtures, file), join(project, file));
+    if (file !== 'README.md') await copyFile(join(fixtures, file), join(dir, file));
   }
   // The same sources, type-checked as ES modules (.mts) and as CommonJS (.cts) under node16.
   for (const name of packages) {
-    await copyFile(join(fixtures, `${name}-types.ts`), join(project, `${name}-types.mts`));
-    await copyFile(join(fixtures, `${name}-types.ts`), join(project, `${name}-types.cts`));
+    await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.mts`));
+    await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.cts`));
   }
-  // ioredis as the user's own dependency: @pool/redis must use that copy (a peer dependency), not bring one.
-  const userDependencies = ['ioredis@^5.9.0', 'typescript@~5.9.3', '@types/node@^20.19.0'];
-  const installed = await runProgram(
-    'npm',
-    ['install', ...tarballs, ...userDependencies, '--no-audit', '--no-fund', '--prefer-offline'],
-    { cwd: project, timeoutMs: INSTALL_TIMEOUT_MS - 10_000 },
-  );
-  expectSuccess('npm install of the tarballs', installed);
+  await npmInstall(dir, [...packages.map((name) => join(packed, tarballs[name])), ioredis]);
+  await npmInstall(dir, thenInstall);
+  return dir;
+}
+
+const tarballs: Record<(typeof packages)[number], string> = { core: '', redis: '' };
+const userTools = ['typescript@~5.9.3', '@types/node@^20.19.0'];
+
+beforeAll(async () => {
+  assertBuilt();
+  packed = await mkdtemp(join(tmpdir(), 'pool-packed-'));
+  for (const name of packages) {
+    const result = await runProgram(join(repoRoot, 'node_modules/.bin/pnpm'), ['pack', '--pack-destination', packed], {
+      cwd: join(repoRoot, 'packages', name),
+      timeoutMs: 60_000,
+    });
+    expectSuccess(`pnpm pack in packages/${name}`, result);
+    const tarball = (await readdir(packed)).find((file) => file.startsWith(`pool-${name}-`) && file.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error(`pnpm pack left no pool-${name}-*.tgz in ${packed}`);
+    tarballs[name] = tarball;
+  }
+  [project, projectOnIoredis5] = await Promise.all([newProject('ioredis', userTools), newProject('ioredis@5', userTools)]);
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
-  if (project !== '') await rm(project, { recursive: true, force: true });
+  for (const dir of [project, projectOnIoredis5, packed]) {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** `npm ls` over the whole tree: exit 0 means no invalid peer, missing or extraneous package. */
+async function npmLs(cwd: string, args: readonly string[] = []): Promise<ProgramResult> {
+  return runProgram('npm', ['ls', '--all', ...args], { cwd, env: userShell, timeoutMs: 30_000 });
+}
+
+describe.each([
+  ['ioredis (latest)', () => project, /^6\./],
+  ['ioredis@5', () => projectOnIoredis5, /^5\./],
+])('a new npm project with both tarballs and %s, after a second npm install', (_, dir, major) => {
+  it('installed that ioredis major', async () => {
+    const manifest = JSON.parse(await readFile(join(dir(), 'node_modules/ioredis/package.json'), 'utf8'));
+    expect(manifest.version).toMatch(major);
+  });
+
+  it('is a valid tree (npm ls exits 0)', async () => {
+    const listed = await npmLs(dir());
+    expect(listed.stderr).toBe('');
+    expect({ code: listed.code, timedOut: listed.timedOut }).toEqual({ code: 0, timedOut: false });
+  });
+
+  it('holds one copy of @pool/core, used by @pool/redis', async () => {
+    const listed = await npmLs(dir(), ['@pool/core', '--parseable']);
+    expectSuccess('npm ls @pool/core', listed);
+    const copies = listed.stdout.split('\n').filter((line) => line.includes('@pool/core'));
+    expect(copies).toEqual([join(await realpath(dir()), 'node_modules/@pool/core')]);
+  });
+
+  it('executes PING on the local Redis from ESM and from CommonJS', async () => {
+    const esm = await runNode('redis-esm.mjs', { cwd: dir() });
+    expectSuccess('node redis-esm.mjs', esm);
+    expect(esm.stdout).toBe('esm: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
+    const cjs = await runNode('redis-cjs.cjs', { cwd: dir() });
+    expectSuccess('node redis-cjs.cjs', cjs);
+    expect(cjs.stdout).toBe('cjs: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
+  });
+
+  // The checked files hold @ts-expect-error lines that only pass when the package's real types are loaded.
+  it('type-checks both packages with moduleResolution node16, as ESM and as CommonJS, on that ioredis\'s types', async () => {
+    await expectTypeCheckPasses('tsconfig.node16.json', dir());
+  }, TYPECHECK_TIMEOUT_MS);
 });
 
 describe.each(packages)('the packed @pool/%s', (name) => {
@@ -102,17 +178,13 @@ describe('@pool/core installed from its tarball', () => {
     expect(result.stdout).toBe('cjs: acquired #1, then POOL_EXHAUSTED; created 1, destroyed 1\n');
   });
 
-  // The checked file holds @ts-expect-error lines that only pass when the package's real types are loaded.
   it('has zero runtime dependencies', async () => {
     const manifest = JSON.parse(await readFile(join(project, 'node_modules/@pool/core/package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies ?? {}).toEqual({});
   });
 
-  it('type-checks with moduleResolution node16, as ESM and as CommonJS', async () => {
-    await expectTypeCheckPasses('tsconfig.node16.json');
-  }, TYPECHECK_TIMEOUT_MS);
-
+  // The checked files hold @ts-expect-error lines that only pass when the package's real types are loaded.
   it('type-checks with moduleResolution bundler', async () => {
     await expectTypeCheckPasses('tsconfig.bundler.json');
   }, TYPECHECK_TIMEOUT_MS);
@@ -124,19 +196,10 @@ describe('@pool/redis installed from its tarball, next to @pool/core', () => {
     expect(manifest.peerDependencies).toHaveProperty('ioredis');
     expect(manifest.dependencies).toHaveProperty('@pool/core');
     expect(manifest.dependencies).not.toHaveProperty('ioredis');
+    // The workspace declares `workspace:^`; the tarball must carry the real range, from the version packed with it.
+    const core = JSON.parse(await readFile(join(project, 'node_modules/@pool/core/package.json'), 'utf8'));
+    expect(manifest.dependencies['@pool/core']).toBe(`^${core.version}`);
     const nested = await readdir(join(project, 'node_modules/@pool/redis/node_modules')).catch(() => []);
     expect(nested).toEqual([]);
-  });
-
-  it('executes PING on the local Redis from an ES module (import)', async () => {
-    const result = await runNode('redis-esm.mjs', { cwd: project });
-    expectSuccess('node redis-esm.mjs', result);
-    expect(result.stdout).toBe('esm: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
-  });
-
-  it('executes PING on the local Redis from a CommonJS module (require)', async () => {
-    const result = await runNode('redis-cjs.cjs', { cwd: project });
-    expectSuccess('node redis-cjs.cjs', result);
-    expect(result.stdout).toBe('cjs: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');
   });
 });
