@@ -59,21 +59,55 @@ export class RedisReplyError extends RedisPoolError {
   }
 }
 
-/** The connection failed or closed (refused, reset, killed server, TLS failure). `cause` is a sanitised copy. */
+/** What a transport error knows besides its message. */
+export interface TransportErrorDetails {
+  /** A sanitised copy of the underlying error (ioredis' or Node's), never holding a password. */
+  readonly cause?: unknown;
+  /**
+   * Whether the command may have reached the server. `false`: it surely never left this process (the connection
+   * was closed, not ready, or never connected), so running it again cannot run it twice. @default true
+   */
+  readonly sent?: boolean;
+}
+
+/**
+ * The connection failed or closed (refused, reset, killed server, TLS failure). `cause` is a sanitised copy of
+ * ioredis' or Node's error; `sent` says whether the command may have run.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await redis.execute('INCR', 'visits');
+ * } catch (error) {
+ *   // Never written: running it again cannot count twice.
+ *   if (error instanceof RedisConnectionError && !error.sent) await redis.execute('INCR', 'visits');
+ * }
+ * ```
+ */
 export class RedisConnectionError extends RedisPoolError {
-  constructor(message: string, cause?: unknown) {
-    super('REDIS_CONNECTION', message, cause === undefined ? undefined : { cause });
+  /** `false` when the command surely never reached the socket (safe to retry); `true` when it may have run. */
+  readonly sent: boolean;
+
+  constructor(message: string, details: TransportErrorDetails = {}) {
+    super('REDIS_CONNECTION', message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.sent = details.sent ?? true;
   }
 }
 
-/** A connect took longer than `connTimeoutMs`, or a command longer than its read timeout. */
+/**
+ * A connect took longer than `connTimeoutMs`, or a command longer than its read timeout. A command that timed out
+ * was written (`sent: true`) and may still run on the server; the connection it was on is dropped.
+ */
 export class RedisTimeoutError extends RedisPoolError {
   /** The limit that ran out, in milliseconds. */
   readonly timeoutMs: number;
+  /** `false` for a connect that timed out (the command was never written); `true` for a command that timed out. */
+  readonly sent: boolean;
 
-  constructor(message: string, timeoutMs: number) {
-    super('REDIS_TIMEOUT', message);
+  constructor(message: string, timeoutMs: number, details: TransportErrorDetails = {}) {
+    super('REDIS_TIMEOUT', message, details.cause === undefined ? undefined : { cause: details.cause });
     this.timeoutMs = timeoutMs;
+    this.sent = details.sent ?? true;
   }
 }
 

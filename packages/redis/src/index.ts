@@ -9,7 +9,7 @@ export type { CommandClass } from './connection/commands.js';
 export type { CommandOptions, RedisArgument, RedisReply } from './connection/send.js';
 export type { BulkCommand, BulkResult } from './single/bulk.js';
 export { Subscriber } from './single/pubsub.js';
-export type { SubscriberMessage } from './single/pubsub.js';
+export type { SubscriberMessage, SubscriberOptions } from './single/pubsub.js';
 export {
   RedisPoolError,
   RedisReplyError,
@@ -20,7 +20,7 @@ export {
   InvalidArgumentError,
   SubscriberClosedError,
 } from './errors.js';
-export type { RedisErrorCode } from './errors.js';
+export type { RedisErrorCode, TransportErrorDetails } from './errors.js';
 
 // More than one server: hash, cluster, sentinel and sentinel hash pools, targets, and URLs by scheme.
 export { HashPool, createHashPool } from './hash/hash-pool.js';

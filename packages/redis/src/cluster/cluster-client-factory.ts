@@ -13,6 +13,8 @@ export class ClusterClientFactory implements Factory<Cluster> {
   readonly #maxRedirections: number;
   /** Clients whose connection state a command changed; destroyed on release. */
   readonly #changed = new WeakSet<Cluster>();
+  /** When each client finished connecting (`Date.now()`), for the shared client's `maxLifetimeMs`. */
+  readonly #createdAt = new WeakMap<Cluster, number>();
 
   /**
    * @param seeds - nodes to discover the cluster from; @param options - resolved Redis options (credentials, TLS,
@@ -60,10 +62,11 @@ export class ClusterClientFactory implements Factory<Cluster> {
     client.on('error', () => undefined);
     try {
       await connectWithin(() => client.connect(), options.connTimeoutMs, signal, 'cluster connect', this.#redactor);
+      this.#createdAt.set(client, Date.now());
       return client;
     } catch (error) {
       client.disconnect();
-      throw this.#redactor.toRedisError(error, 'connect', options.connTimeoutMs);
+      throw this.#redactor.toConnectError(error, 'connect', options.connTimeoutMs);
     }
   }
 
@@ -75,6 +78,11 @@ export class ClusterClientFactory implements Factory<Cluster> {
   /** Broken: the client lost the cluster (not ready), or a command changed one of its connections' state. */
   isBroken(client: Cluster): boolean {
     return client.status !== 'ready' || this.#changed.has(client);
+  }
+
+  /** When the client was created (`Date.now()` clock); 0 for one this factory did not make. */
+  createdAt(client: Cluster): number {
+    return this.#createdAt.get(client) ?? 0;
   }
 
   /** Marks a client for replacement when it comes back. */

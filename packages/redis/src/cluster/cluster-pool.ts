@@ -1,4 +1,4 @@
-import { PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolOptions, type PoolStats } from '@pool/core';
 import { Command, type Cluster, type Redis } from 'ioredis';
 import { ClusterClientFactory } from './cluster-client-factory.js';
 import { commandSlots } from '../routing/command-keys.js';
@@ -18,7 +18,7 @@ import {
   type CommandExecutor,
   type Target,
 } from '../routing/targets.js';
-import { SharedClusterClient } from './shared-cluster-client.js';
+import { SharedClusterClient, type SharedClusterRules } from './shared-cluster-client.js';
 import { WriteBatcher } from '../connection/write-batcher.js';
 
 /** Options of {@link createClusterPool}: seed nodes, cluster options, and the Redis and pool options. */
@@ -76,7 +76,19 @@ export class ClusterPool implements CommandExecutor {
     this.#redactor = new Redactor([this.#options.password]);
     this.#factory = new ClusterClientFactory(seeds, this.#options, this.#redactor, readFromReplicas, maxRedirections);
     this.#pool = createPool(this.#factory, this.#options.poolOptions);
-    this.#shared = this.#options.multiplex ? new SharedClusterClient(this.#pool, (client) => this.#factory.isBroken(client)) : undefined;
+    this.#shared = this.#options.multiplex ? new SharedClusterClient(this.#pool, this.#sharedRules()) : undefined;
+  }
+
+  #sharedRules(): SharedClusterRules {
+    const pool: PoolOptions = this.#options.poolOptions;
+    // The core counts a duration past the longest timer as Infinity; so does the shared client.
+    const duration = (value: number | undefined): number => (value === undefined || value > 2 ** 31 - 1 ? Infinity : value);
+    return {
+      isBroken: (client) => this.#factory.isBroken(client),
+      createdAt: (client) => this.#factory.createdAt(client),
+      maxLifetimeMs: duration(pool.maxLifetimeMs),
+      maxHoldMs: duration(pool.leakDetectionMs) / 2,
+    };
   }
 
   /** The `@pool/core` pool of cluster clients, for its events and stats. */

@@ -15,12 +15,12 @@ export async function connectWithin<T>(
   what: string,
   redactor: Redactor,
 ): Promise<T> {
-  const aborted = (): RedisConnectionError => new RedisConnectionError(`${what} aborted by the pool`, redactor.sanitise(signal?.reason));
+  const aborted = (): RedisConnectionError => new RedisConnectionError(`${what} aborted by the pool`, { cause: redactor.sanitise(signal?.reason), sent: false });
   if (signal?.aborted === true) throw aborted();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(`${what} timed out after ${limitMs} ms`, limitMs)), limitMs);
+    timer = setTimeout(() => reject(new RedisTimeoutError(`${what} timed out after ${limitMs} ms`, limitMs, { sent: false })), limitMs);
     onAbort = () => reject(aborted());
     signal?.addEventListener('abort', onAbort, { once: true });
   });

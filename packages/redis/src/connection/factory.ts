@@ -16,6 +16,8 @@ export class RedisConnectionFactory implements Factory<Redis> {
   readonly #ioredisOptions: RedisOptions;
   /** Connections on which a transport failure or timeout was seen. */
   readonly #broken = new WeakSet<Redis>();
+  /** When each connection finished its handshake (`Date.now()`), for the multiplexer's `maxLifetimeMs`. */
+  readonly #createdAt = new WeakMap<Redis, number>();
 
   /** @param options - resolved options; @param redactor - scrubs the password from every error. */
   constructor(options: ResolvedRedisOptions, redactor: Redactor) {
@@ -34,14 +36,14 @@ export class RedisConnectionFactory implements Factory<Redis> {
       firstError ??= error;
       this.#broken.add(connection);
     });
-    connection.on('end', () => this.#broken.add(connection));
     try {
       await connectWithin(() => this.#handshake(connection), this.#options.connTimeoutMs, signal, 'connect', this.#redactor);
+      this.#createdAt.set(connection, Date.now());
       return connection;
     } catch (error) {
       connection.disconnect();
       const reason = error instanceof RedisTimeoutError ? error : (firstError ?? error);
-      throw this.#redactor.toRedisError(reason, 'connect', this.#options.connTimeoutMs);
+      throw this.#redactor.toConnectError(reason, 'connect', this.#options.connTimeoutMs);
     }
   }
 
@@ -50,13 +52,41 @@ export class RedisConnectionFactory implements Factory<Redis> {
     connection.disconnect();
   }
 
-  /** Broken: ioredis no longer has it ready (closed, ended), or a transport failure or timeout was seen on it. */
-  isBroken(connection: Redis): boolean {
-    return connection.status !== 'ready' || this.#broken.has(connection);
+  /**
+   * Checks an idle connection before it is handed out, without a round trip: ioredis has it ready and its socket is
+   * writable. A connection killed while idle (server restarted, CLIENT KILL, network reset) fails this and is
+   * replaced instead of being used.
+   */
+  validate(connection: Redis): boolean {
+    return isReady(connection) && !this.#broken.has(connection);
   }
 
-  /** Marks a connection broken so the pool destroys it on release. */
+  /**
+   * Broken, so not reused: ioredis no longer has it ready (closed, ended), a transport failure or timeout was seen on
+   * it, or it came back with commands still waiting for their replies (one that timed out, a BLPOP left behind): the
+   * next borrower's replies would be out of step.
+   */
+  isBroken(connection: Redis): boolean {
+    return !isReady(connection) || this.#broken.has(connection) || connection.commandQueue.length > 0;
+  }
+
+  /**
+   * Marks a connection broken and closes it, once: a second call does nothing, however many commands failed on it.
+   * Commands still in flight on it fail with `REDIS_CONNECTION` (`sent: true`).
+   */
   markBroken(connection: Redis): void {
+    if (this.#broken.has(connection)) return;
+    this.#broken.add(connection);
+    connection.disconnect();
+  }
+
+  /** When the connection was created (`Date.now()` clock); 0 for one this factory did not make. */
+  createdAt(connection: Redis): number {
+    return this.#createdAt.get(connection) ?? 0;
+  }
+
+  /** Marks a connection not to be reused (its state changed: SELECT, MULTI, ...) without closing it now. */
+  retire(connection: Redis): void {
     this.#broken.add(connection);
   }
 
@@ -66,6 +96,11 @@ export class RedisConnectionFactory implements Factory<Redis> {
     // server answers and surfaces a WRONGPASS or a silent server here, within the deadline.
     await connection.ping();
   }
+}
+
+/** ioredis has the connection ready and its socket takes writes (a socket that was ended or destroyed does not). */
+export function isReady(connection: Redis): boolean {
+  return connection.status === 'ready' && connection.stream?.writable === true;
 }
 
 /** The ioredis options of one pooled connection. */

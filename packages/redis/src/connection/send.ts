@@ -2,6 +2,8 @@ import { Command, type Redis } from 'ioredis';
 import { blockTimeMs } from './commands.js';
 import { InvalidArgumentError, RedisConnectionError, type RedisPoolError } from '../errors.js';
 import { breaksConnection, type Redactor } from '../redact.js';
+import { isReady } from './factory.js';
+import { CommandNotSentError } from './write-batcher.js';
 
 /** A command argument: sent as-is (Buffer), or as its string form (string, finite number). */
 export type RedisArgument = string | number | Buffer;
@@ -78,7 +80,9 @@ export function timeoutFor(command: string, args: readonly unknown[], readTimeou
 /**
  * Sends one command on a connection and waits for its reply, bounded by `timeoutMs`. A reply error becomes a
  * `RedisReplyError` and leaves the connection alone; a transport failure or timeout becomes a
- * `RedisConnectionError` / `RedisTimeoutError`, disconnects the connection and reports it through `onBroken`.
+ * `RedisConnectionError` / `RedisTimeoutError` and reports the connection through `onBroken` (which closes it once).
+ * A command that never reached the socket (the connection was not ready when it was due to be written) fails with
+ * `sent: false`; one that was written and then lost or timed out, with `sent: true`.
  */
 export async function sendOn(
   connection: Redis,
@@ -87,9 +91,9 @@ export async function sendOn(
   timeoutMs: number,
   context: SendContext,
 ): Promise<RedisReply> {
-  if (connection.status !== 'ready') {
+  if (!isReady(connection)) {
     context.onBroken(connection);
-    throw new RedisConnectionError(`${command} not sent: the connection is ${connection.status}`);
+    throw notSent(command, connection.status);
   }
   // The rest-parameter array is already the caller's own copy.
   const pending = new Command(command, args as RedisArgument[], { replyEncoding: context.encoding });
@@ -102,11 +106,24 @@ export async function sendOn(
   }
 }
 
+function notSent(command: string, status: string, cause?: unknown): RedisConnectionError {
+  return new RedisConnectionError(`${command.toUpperCase()} failed: the connection was closed before the command was sent (it was ${status})`, {
+    sent: false,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 function failure(connection: Redis, error: unknown, command: string, timeoutMs: number, context: SendContext): RedisPoolError {
-  const typed = context.redactor.toRedisError(error, command.toUpperCase(), timeoutMs);
-  if (breaksConnection(typed)) {
+  if (error instanceof CommandNotSentError) {
     context.onBroken(connection);
-    connection.disconnect();
+    return notSent(command, connection.status, context.redactor.sanitise(error));
   }
+  const typed = context.redactor.toRedisError(error, command.toUpperCase(), timeoutMs);
+  if (breaksConnection(typed)) context.onBroken(connection);
   return typed;
+}
+
+/** Whether a failed command may run again on another connection: it surely never reached a socket. */
+export function wasNotSent(error: unknown): boolean {
+  return error instanceof RedisConnectionError && !error.sent;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { PoolClosedError, type CloseOptions, type PoolStats } from '@pool/core';
 import type { Redis } from 'ioredis';
 import { isReadOnlyCommand } from '../routing/command-keys.js';
-import { RedisPoolError, RedisReplyError } from '../errors.js';
+import { RedisPoolError, RedisReplyError, type RedisConnectionError, type RedisTimeoutError } from '../errors.js';
 import type { RedisPoolOptions } from '../options.js';
 import { RedisPool, createRedisPool } from '../single/redis-pool.js';
 import { validateCommand, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
@@ -168,7 +168,8 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     if (error instanceof PoolClosedError) return master !== this.#master;
     if (isNodeFailure(error)) {
       this.#recheck(master);
-      return readOnly;
+      // A read may run twice; a write only if it surely never reached the server.
+      return readOnly || (error as RedisConnectionError | RedisTimeoutError).sent === false;
     }
     return false;
   }

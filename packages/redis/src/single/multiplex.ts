@@ -1,4 +1,5 @@
-import type { Pool } from '@pool/core';
+import { AsyncResource } from 'node:async_hooks';
+import { AcquireTimeoutError, PoolClosedError, type Pool } from '@pool/core';
 import type { Redis } from 'ioredis';
 import { sendOn, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
 
@@ -7,6 +8,10 @@ interface Job {
   readonly command: string;
   readonly args: readonly RedisArgument[];
   readonly timeoutMs: number;
+  /** When its wait for a connection runs out (`performance.now()` clock): submit time + `acquireTimeoutMs`. */
+  readonly deadline: number;
+  /** The caller's async context, taken when the job had to wait, so it is written in it. */
+  readonly context: AsyncResource;
   readonly resolve: (reply: RedisReply) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -14,11 +19,29 @@ interface Job {
 /** A connection taken from the pool and shared by several in-flight commands. */
 interface Shared {
   readonly connection: Redis;
+  /** When the multiplexer took it (`performance.now()`): a hold is given back before leak detection would fire. */
+  readonly heldSince: number;
   inFlight: number;
-  /** Still taking new commands; false once broken or on its way back to the pool. */
+  /** Still taking new commands; false once broken, due for rotation, or on its way back to the pool. */
   isHeld: boolean;
   /** Writes of this tick are being gathered into one (uncorked on the next tick). */
   isCorked: boolean;
+}
+
+/** How the multiplexer follows the pool's rules. */
+export interface MultiplexerRules {
+  /** Most commands in flight on one connection. */
+  readonly maxInFlight: number;
+  /** The pool's `acquireTimeoutMs`: how long a queued command may wait for a connection. */
+  readonly acquireTimeoutMs: number;
+  /** The pool's `maxLifetimeMs`: a connection older than this takes no new command and goes back to be retired. */
+  readonly maxLifetimeMs: number;
+  /** Longest hold of one connection before it goes back and is taken again: half of `leakDetectionMs`. */
+  readonly maxHoldMs: number;
+  /** Whether a connection can take commands now (ready, writable, not marked broken). */
+  readonly isUsable: (connection: Redis) => boolean;
+  /** When a connection was created (`Date.now()` clock), for `maxLifetimeMs`. */
+  readonly createdAt: (connection: Redis) => number;
 }
 
 /**
@@ -26,14 +49,20 @@ interface Shared {
  * at most `maxInFlight` per connection. A connection is held only while it has commands in flight (it goes back to
  * the pool when its last reply arrives and nothing is queued), so exclusive callers and `use()` still get one.
  *
+ * The held connections follow the pool's rules: after `close()` no command is taken; a connection that is not
+ * usable (closed, broken), past `maxLifetimeMs`, or held for half of `leakDetectionMs` takes no new command and goes
+ * back to the pool once its commands in flight are answered (the pool retires it, or hands it out again). A queued
+ * command waits for a connection until its own deadline (`acquireTimeoutMs` after it was submitted); a failed
+ * acquire fails only the commands whose deadline it reached, and the next one is tried for the others.
+ *
  * It grows by one connection at a time while every held connection is busy; the first connection is acquired with
- * the pool's own waiting rules (fail fast by default), later ones only when the pool has one free right away.
+ * the oldest command's remaining wait, later ones only when the pool has one free right away.
  */
 export class Multiplexer {
   readonly #pool: Pool<Redis>;
   readonly #context: SendContext;
-  readonly #maxInFlight: number;
-  readonly #isBroken: (connection: Redis) => boolean;
+  readonly #rules: MultiplexerRules;
+  readonly #rotates: boolean;
   readonly #held: Shared[] = [];
   /** FIFO of commands not yet sent; `#head` is the next one (no `shift()`). */
   #queue: Job[] = [];
@@ -41,16 +70,14 @@ export class Multiplexer {
   #acquiring = 0;
   /** An extra connection was refused; retry only after a reply or a give-back changed the picture. */
   #growRefused = false;
+  #closed = false;
 
-  /**
-   * @param pool - source of connections; @param context - send settings; @param maxInFlight - per connection;
-   * @param isBroken - the factory's check, consulted after every reply.
-   */
-  constructor(pool: Pool<Redis>, context: SendContext, maxInFlight: number, isBroken: (connection: Redis) => boolean) {
+  /** @param pool - source of connections; @param context - send settings; @param rules - the pool's rules. */
+  constructor(pool: Pool<Redis>, context: SendContext, rules: MultiplexerRules) {
     this.#pool = pool;
-    this.#isBroken = isBroken;
     this.#context = context;
-    this.#maxInFlight = maxInFlight;
+    this.#rules = rules;
+    this.#rotates = rules.maxLifetimeMs !== Infinity || rules.maxHoldMs !== Infinity;
   }
 
   /** Connections currently shared. */
@@ -70,42 +97,77 @@ export class Multiplexer {
     return this.#queue.length - this.#head;
   }
 
-  /** Queues a command and sends it as soon as a connection has room. */
+  /**
+   * Sends a command as soon as a connection has room.
+   * @throws PoolClosedError (`POOL_CLOSED`) as a rejection after {@link Multiplexer.close}.
+   */
   submit(command: string, args: readonly RedisArgument[], timeoutMs: number): Promise<RedisReply> {
+    if (this.#closed || this.#pool.isClosed) return Promise.reject(new PoolClosedError());
+    if (this.#head === this.#queue.length) {
+      // Fast path, in the caller's own async context: a held connection has room now.
+      const shared = this.#leastLoaded(performance.now());
+      if (shared !== undefined && shared.inFlight < this.#rules.maxInFlight) return this.#send(shared, command, args, timeoutMs);
+    }
     return new Promise<RedisReply>((resolve, reject) => {
-      this.#queue.push({ command, args, timeoutMs, resolve, reject });
+      const deadline = performance.now() + this.#rules.acquireTimeoutMs;
+      this.#queue.push({ command, args, timeoutMs, deadline, context: new AsyncResource('pool.redis.multiplex'), resolve, reject });
       this.#pump();
     });
   }
 
-  /** Fails every queued command with `error` (on close); commands in flight finish on their own. */
-  rejectQueued(error: unknown): void {
+  /** Takes no more commands and fails every queued one with `POOL_CLOSED`; commands in flight finish on their own. */
+  close(): void {
+    this.#closed = true;
+    const error = new PoolClosedError();
     for (const job of this.#drain()) job.reject(error);
   }
 
   #pump(): void {
     while (this.#head < this.#queue.length) {
-      const shared = this.#leastLoaded();
+      const shared = this.#leastLoaded(performance.now());
       if (shared !== undefined && shared.inFlight === 0) {
-        this.#send(shared, this.#next());
+        this.#sendQueued(shared, this.#next());
         continue;
       }
       if (this.#acquiring === 0 && !this.#growRefused && this.#held.length < this.#pool.size) this.#grow();
-      if (shared === undefined || shared.inFlight >= this.#maxInFlight) return;
-      this.#send(shared, this.#next());
+      if (shared === undefined || shared.inFlight >= this.#rules.maxInFlight) return;
+      this.#sendQueued(shared, this.#next());
     }
     // Nothing left to send: a connection without commands in flight goes back to the pool.
     // Regression: one that arrived after the queue had drained was held forever and close() never finished.
-    for (const shared of [...this.#held]) if (shared.inFlight === 0) this.#giveBack(shared);
+    for (let index = this.#held.length - 1; index >= 0; index--) {
+      const shared = this.#held[index] as Shared;
+      if (shared.inFlight === 0) this.#giveBack(shared);
+    }
   }
 
-  #leastLoaded(): Shared | undefined {
+  /** The held connection with the fewest commands in flight; one that is unusable or due for rotation is let go. */
+  #leastLoaded(now: number): Shared | undefined {
     let best: Shared | undefined;
-    for (const shared of this.#held) if (best === undefined || shared.inFlight < best.inFlight) best = shared;
+    for (let index = this.#held.length - 1; index >= 0; index--) {
+      const shared = this.#held[index] as Shared;
+      if (!this.#rules.isUsable(shared.connection) || (this.#rotates && this.#isDue(shared, now))) {
+        // Regression: commands were routed to connections that had already closed.
+        this.#unhold(shared);
+        if (shared.inFlight === 0) this.#giveBack(shared);
+        continue;
+      }
+      if (best === undefined || shared.inFlight < best.inFlight) best = shared;
+    }
     return best;
   }
 
-  #send(shared: Shared, job: Job): void {
+  #isDue(shared: Shared, now: number): boolean {
+    return now - shared.heldSince >= this.#rules.maxHoldMs || Date.now() - this.#rules.createdAt(shared.connection) >= this.#rules.maxLifetimeMs;
+  }
+
+  #sendQueued(shared: Shared, job: Job): void {
+    job.context.runInAsyncScope(() => {
+      this.#send(shared, job.command, job.args, job.timeoutMs).then(job.resolve, job.reject);
+    });
+  }
+
+  #send(shared: Shared, command: string, args: readonly RedisArgument[], timeoutMs: number): Promise<RedisReply> {
     shared.inFlight++;
     if (!shared.isCorked) {
       // Commands sent in the same tick leave in one write (one syscall), as ioredis' auto-pipelining does.
@@ -113,56 +175,90 @@ export class Multiplexer {
       shared.connection.stream.cork();
       process.nextTick(uncork, shared);
     }
-    sendOn(shared.connection, job.command, job.args, job.timeoutMs, this.#context).then(
-      (reply) => this.#settle(shared, job.resolve, reply),
-      (error: unknown) => this.#settle(shared, job.reject, error),
+    return sendOn(shared.connection, command, args, timeoutMs, this.#context).then(
+      (reply) => {
+        this.#settled(shared);
+        return reply;
+      },
+      (error: unknown) => {
+        this.#settled(shared);
+        throw error;
+      },
     );
   }
 
-  #settle<V>(shared: Shared, settle: (value: V) => void, value: V): void {
+  #settled(shared: Shared): void {
     shared.inFlight--;
     this.#growRefused = false;
     // A broken connection takes no more commands; the others in flight on it fail on their own (it was disconnected).
-    if (shared.isHeld && this.#isBroken(shared.connection)) this.#unhold(shared);
+    if (shared.isHeld && !this.#rules.isUsable(shared.connection)) this.#unhold(shared);
     if (shared.inFlight === 0 && !shared.isHeld) this.#giveBack(shared);
-    settle(value);
     this.#pump();
   }
 
   #unhold(shared: Shared): void {
+    if (!shared.isHeld) return;
     shared.isHeld = false;
     const index = this.#held.indexOf(shared);
     if (index !== -1) this.#held.splice(index, 1);
   }
 
-  /** Returns a connection whose last command settled; the pool destroys it if it is broken. */
+  /** Returns a connection whose last command settled; the pool destroys it if it is broken or too old. */
   #giveBack(shared: Shared): void {
     this.#unhold(shared);
+    if (shared.inFlight > 0) return;
+    // Marks it as given back: a second call for the same hold must not release it twice.
+    shared.inFlight = -1;
     this.#pool.release(shared.connection).catch(ignore);
   }
 
   #grow(): void {
     this.#acquiring++;
     const first = this.#held.length === 0;
-    // The first connection follows the pool's waiting rules; extra ones are taken only if free right now.
-    const acquired = first ? this.#pool.acquire() : this.#pool.acquire({ timeoutMs: 0 });
-    acquired.then(
+    // The first connection waits as long as the oldest command may; extra ones are taken only if free right now.
+    const oldest = this.#queue[this.#head] as Job;
+    const timeoutMs = first ? Math.max(0, oldest.deadline - performance.now()) : 0;
+    this.#pool.acquire({ timeoutMs }).then(
       (connection) => {
         this.#acquiring--;
-        this.#held.push({ connection, inFlight: 0, isHeld: true, isCorked: false });
+        if (this.#closed) {
+          this.#pool.release(connection).catch(ignore);
+          return;
+        }
+        this.#held.push({ connection, heldSince: performance.now(), inFlight: 0, isHeld: true, isCorked: false });
         this.#pump();
       },
       (error: unknown) => {
         this.#acquiring--;
-        if (this.#held.length === 0) {
-          this.rejectQueued(error);
-          return;
-        }
+        if (first) this.#failWaiting(error);
+        else this.#growRefused = true;
         // Regression: retrying at once looped forever on microtasks while the pool stayed exhausted.
-        this.#growRefused = true;
-        this.#pump();
+        if (this.#held.length > 0 || !first) this.#pump();
       },
     );
+  }
+
+  /**
+   * The acquire made for the oldest queued command failed: it fails that command and every other whose own
+   * deadline has come; the rest get another acquire. On `POOL_CLOSED` every queued command fails.
+   * Regression: one failed acquire failed every queued command, even those queued later with time left.
+   */
+  #failWaiting(error: unknown): void {
+    if (error instanceof PoolClosedError || this.#closed) {
+      for (const job of this.#drain()) job.reject(error);
+      return;
+    }
+    const typed = error instanceof AcquireTimeoutError ? new AcquireTimeoutError(this.#rules.acquireTimeoutMs, error.snapshot, error.cause) : error;
+    const now = performance.now();
+    let first = true;
+    while (this.#head < this.#queue.length) {
+      const job = this.#queue[this.#head] as Job;
+      if (!first && job.deadline > now) break;
+      first = false;
+      this.#next().reject(typed);
+    }
+    // The others try again, through a macrotask: a pool that fails at once must not spin the microtask queue.
+    if (this.#head < this.#queue.length) setImmediate(() => this.#pump());
   }
 
   #next(): Job {

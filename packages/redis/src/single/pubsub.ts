@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisConnectionError, SubscriberClosedError, type RedisPoolError } from '../errors.js';
+import { InvalidRedisOptionError, RedisConnectionError, SubscriberClosedError, type RedisPoolError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 
 /** One message received by a {@link Subscriber}. Strings with an `encoding`, Buffers without. */
@@ -12,6 +12,21 @@ export interface SubscriberMessage {
   readonly pattern?: string | Buffer;
 }
 
+/** Options of `RedisPool.subscriber()`. */
+export interface SubscriberOptions {
+  /**
+   * Most messages kept unread. At this mark the subscriber stops reading its socket until the reader has caught up
+   * to half of it; meanwhile messages wait in the kernel and then on the server, whose `client-output-buffer-limit
+   * pubsub` (32 MB hard by default) disconnects a subscriber that stays too far behind, so a slow reader never
+   * grows this process's memory. One socket read may carry the buffer past the mark by the messages it holds.
+   * Minimum: 1. @default 1000
+   */
+  highWaterMark?: number;
+}
+
+/** The default of {@link SubscriberOptions.highWaterMark}. */
+export const SUBSCRIBER_HIGH_WATER_MARK = 1000;
+
 /** A waiting `next()` of an iterator. */
 interface Reader {
   readonly resolve: (result: IteratorResult<SubscriberMessage>) => void;
@@ -20,8 +35,10 @@ interface Reader {
 
 /**
  * A pub/sub subscriber on its own connection, outside the pool (a subscribed connection can run nothing else).
- * Messages are buffered until read through async iteration; several iterators share one stream of messages.
- * Create it with `RedisPool.subscriber()`. If the connection dies, iteration throws a `RedisConnectionError`.
+ * Messages are buffered until read through async iteration, up to `highWaterMark` (then the socket is not read
+ * until the reader catches up); several iterators share one stream of messages. Leaving a `for await` loop (break,
+ * return, or an exception) unsubscribes and closes the subscriber. Create it with `RedisPool.subscriber()`. If the
+ * connection dies, iteration throws a `RedisConnectionError`.
  *
  * @example
  * ```ts
@@ -41,19 +58,23 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
   readonly #buffered: SubscriberMessage[] = [];
   #bufferedHead = 0;
   readonly #readers: Reader[] = [];
+  readonly #highWaterMark: number;
   #failure: RedisPoolError | undefined = undefined;
   #closed = false;
+  /** The socket is not being read: the buffer reached the high-water mark. */
+  #paused = false;
 
-  /** @internal Made by `RedisPool.subscriber()` with a connected connection. */
-  constructor(connection: Redis, redactor: Redactor, encoding: BufferEncoding | null) {
+  /** @internal Made by `RedisPool.subscriber()` with a connected connection and checked options. */
+  constructor(connection: Redis, redactor: Redactor, encoding: BufferEncoding | null, highWaterMark: number) {
     this.#connection = connection;
     this.#redactor = redactor;
     this.#encoding = encoding;
+    this.#highWaterMark = highWaterMark;
     connection.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#push({ channel: this.#decode(channel), message: this.#decode(message) }));
     connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) =>
       this.#push({ pattern: this.#decode(pattern), channel: this.#decode(channel), message: this.#decode(message) }),
     );
-    connection.on('close', () => this.#end(new RedisConnectionError('subscriber connection closed')));
+    connection.on('close', () => this.#end(new RedisConnectionError('the subscriber connection was closed by the server or the network')));
   }
 
   /** Whether `close()` was called or the connection ended. */
@@ -86,18 +107,30 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
     return this.#run('PUNSUBSCRIBE', () => this.#connection.punsubscribe(...patterns));
   }
 
-  /** Closes the connection; iterators finish (buffered messages are dropped). Idempotent. */
+  /**
+   * Closes the connection, which ends every subscription on the server; iterators finish (buffered messages are
+   * dropped). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#end(undefined);
+    this.#buffered.length = 0;
+    this.#bufferedHead = 0;
     this.#connection.disconnect();
   }
 
-  /** Reads messages in arrival order until `close()`; throws `REDIS_CONNECTION` if the connection dies. */
+  /**
+   * Reads messages in arrival order until `close()`; throws `REDIS_CONNECTION` if the connection dies. Leaving the
+   * loop early (break, return, throw) closes the subscriber, as `close()` does.
+   */
   [Symbol.asyncIterator](): AsyncIterator<SubscriberMessage> {
     return {
       next: () => this.#next(),
-      return: () => Promise.resolve({ done: true, value: undefined }),
+      return: async () => {
+        // Regression: a reader that left kept the subscription live and its buffer growing without bound.
+        await this.close();
+        return { done: true, value: undefined };
+      },
     };
   }
 
@@ -108,6 +141,13 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
       if (this.#bufferedHead === this.#buffered.length) {
         this.#buffered.length = 0;
         this.#bufferedHead = 0;
+      } else if (this.#bufferedHead >= 1024 && this.#bufferedHead * 2 >= this.#buffered.length) {
+        this.#buffered.splice(0, this.#bufferedHead);
+        this.#bufferedHead = 0;
+      }
+      if (this.#paused && this.bufferedMessages <= this.#highWaterMark / 2) {
+        this.#paused = false;
+        this.#connection.stream.resume();
       }
       return Promise.resolve({ done: false, value });
     }
@@ -117,9 +157,19 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
   }
 
   #push(message: SubscriberMessage): void {
+    if (this.#closed) return;
     const reader = this.#readers.shift();
-    if (reader !== undefined) reader.resolve({ done: false, value: message });
-    else this.#buffered.push(message);
+    if (reader !== undefined) {
+      reader.resolve({ done: false, value: message });
+      return;
+    }
+    this.#buffered.push(message);
+    if (!this.#paused && this.bufferedMessages >= this.#highWaterMark) {
+      // Stop reading: the kernel's and then the server's buffers hold the rest (the server's output-buffer limit
+      // protects it from a reader that never catches up).
+      this.#paused = true;
+      this.#connection.stream.pause();
+    }
   }
 
   #end(failure: RedisPoolError | undefined): void {
@@ -144,4 +194,18 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
   #decode(value: Buffer): string | Buffer {
     return this.#encoding === null ? value : value.toString(this.#encoding);
   }
+}
+
+/**
+ * Checks `RedisPool.subscriber()`'s options.
+ * @throws InvalidRedisOptionError (`INVALID_OPTION`) naming the bad option.
+ */
+export function resolveSubscriberOptions(options: SubscriberOptions | undefined): { highWaterMark: number } {
+  if (options === undefined) return { highWaterMark: SUBSCRIBER_HIGH_WATER_MARK };
+  if (options === null || typeof options !== 'object') throw new InvalidRedisOptionError(`subscriber options must be an object, got ${typeof options}`);
+  const highWaterMark = options.highWaterMark ?? SUBSCRIBER_HIGH_WATER_MARK;
+  if (typeof highWaterMark !== 'number' || !Number.isSafeInteger(highWaterMark) || highWaterMark < 1) {
+    throw new InvalidRedisOptionError(`highWaterMark must be an integer >= 1, got ${String(highWaterMark)}`);
+  }
+  return { highWaterMark };
 }

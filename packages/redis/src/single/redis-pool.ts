@@ -1,15 +1,16 @@
-import { PoolClosedError, createPool, type AcquireOptions, type CloseOptions, type Lease, type Pool, type PoolStats } from '@pool/core';
+import { DEFAULTS, createPool, type AcquireOptions, type CloseOptions, type Lease, type Pool, type PoolOptions, type PoolStats } from '@pool/core';
 import type { Redis } from 'ioredis';
 import { runBulk, validateBulk, type BulkCommand, type BulkResult } from './bulk.js';
 import { isShareable, leavesConnectionChanged } from '../connection/commands.js';
 import { unwrapCreateError } from '../errors.js';
-import { RedisConnectionFactory } from '../connection/factory.js';
-import { Multiplexer } from './multiplex.js';
+import { RedisConnectionFactory, isReady } from '../connection/factory.js';
+import { Multiplexer, type MultiplexerRules } from './multiplex.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from '../options.js';
-import { Subscriber } from './pubsub.js';
+import { Subscriber, resolveSubscriberOptions, type SubscriberOptions } from './pubsub.js';
 import { Redactor } from '../redact.js';
 import { WriteBatcher } from '../connection/write-batcher.js';
-import { sendOn, timeoutFor, validateCommand, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
+import { sendOn, timeoutFor, validateCommand, wasNotSent, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
+import type { Redis as RedisConnection } from 'ioredis';
 
 /** What {@link RedisPool.stats} returns: `@pool/core`'s stats and the multiplexer's. */
 export interface RedisPoolStats extends PoolStats {
@@ -56,11 +57,10 @@ export class RedisPool {
       redactor: this.#redactor,
       onBroken: (connection) => this.#factory.markBroken(connection),
     };
-    const batcher = new WriteBatcher();
+    // At the end of the turn a connection whose socket closed meanwhile gets no write: its command fails unsent.
+    const batcher = new WriteBatcher((sink) => isReady(sink as RedisConnection));
     this.#exclusiveContext = { ...this.#context, write: (connection, command) => batcher.write(connection, command) };
-    this.#multiplexer = this.#options.multiplex
-      ? new Multiplexer(this.#pool, this.#context, this.#options.maxInFlightPerConnection, (connection) => this.#factory.isBroken(connection))
-      : undefined;
+    this.#multiplexer = this.#options.multiplex ? new Multiplexer(this.#pool, this.#context, this.#multiplexerRules()) : undefined;
   }
 
   /** The `@pool/core` pool underneath, for its events (`create`, `destroy`, `error`, `leak`, ...). */
@@ -112,14 +112,44 @@ export class RedisPool {
     if (this.#multiplexer !== undefined && isShareable(command)) {
       return this.#multiplexer.submit(command, args, timeoutMs).catch(unwrapCreateError);
     }
-    const connection = await this.#pool.acquire().catch(unwrapCreateError);
-    try {
-      return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
-    } finally {
-      // SELECT, MULTI, SUBSCRIBE, CLIENT SETNAME ... would leak into the next borrower's commands.
-      if (leavesConnectionChanged(command, args)) this.#factory.markBroken(connection);
-      await this.#pool.release(connection);
+    return this.#executeExclusive(command, args, timeoutMs);
+  }
+
+  /**
+   * Exclusive mode: a connection to itself for the one command. A command that surely never reached the socket (its
+   * connection closed before the write, e.g. killed while idle) runs again on another connection, at most `size`
+   * more times: each try takes a different connection, and a closed one is never handed out twice.
+   */
+  async #executeExclusive(command: string, args: RedisArgument[], timeoutMs: number): Promise<RedisReply> {
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.#pool.acquire().catch(unwrapCreateError);
+      try {
+        return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
+      } catch (error) {
+        if (!wasNotSent(error) || attempt >= this.#pool.size || this.#pool.isClosed) throw error;
+      } finally {
+        // SELECT, MULTI, SUBSCRIBE, CLIENT SETNAME ... would leak into the next borrower's commands.
+        if (leavesConnectionChanged(command, args)) this.#factory.retire(connection);
+        await this.#pool.release(connection);
+      }
     }
+  }
+
+  #multiplexerRules(): MultiplexerRules {
+    const pool: PoolOptions = this.#options.poolOptions;
+    const duration = (value: number | undefined, fallback: number): number => {
+      const given = value ?? fallback;
+      // The core counts a duration past the longest timer as Infinity; so does the multiplexer.
+      return given > 2 ** 31 - 1 ? Infinity : given;
+    };
+    return {
+      maxInFlight: this.#options.maxInFlightPerConnection,
+      acquireTimeoutMs: duration(pool.acquireTimeoutMs, DEFAULTS.acquireTimeoutMs),
+      maxLifetimeMs: duration(pool.maxLifetimeMs, DEFAULTS.maxLifetimeMs),
+      maxHoldMs: duration(pool.leakDetectionMs, DEFAULTS.leakDetectionMs) / 2,
+      isUsable: (connection) => this.#factory.validate(connection),
+      createdAt: (connection) => this.#factory.createdAt(connection),
+    };
   }
 
   /**
@@ -147,6 +177,10 @@ export class RedisPool {
     const connection = await this.#pool.acquire().catch(unwrapCreateError);
     try {
       return await fn(connection);
+    } catch (error) {
+      // An ioredis call inside fn that timed out or lost its connection rejects with the pool's typed error; the
+      // connection itself is replaced on release (it is closed, or still owes a reply).
+      throw this.#redactor.toTransportError(error, this.#options.readTimeoutMs);
     } finally {
       await this.#pool.release(connection);
     }
@@ -166,7 +200,7 @@ export class RedisPool {
 
   /** Marks a connection you hold as broken, so the pool replaces it when you give it back. */
   markBroken(connection: Redis): void {
-    this.#factory.markBroken(connection);
+    this.#factory.retire(connection);
   }
 
   /**
@@ -193,11 +227,19 @@ export class RedisPool {
 
   /**
    * Opens a {@link Subscriber} on a new connection of its own (same server, credentials and timeouts), outside the
-   * pool's size. @throws RedisConnectionError, RedisTimeoutError, RedisReplyError — as rejections.
+   * pool's size. Leaving its `for await` loop closes it.
+   * @param options - `highWaterMark`: most unread messages kept before it stops reading its socket (default 1000).
+   * @throws InvalidRedisOptionError (`INVALID_OPTION`) for a bad option; RedisConnectionError, RedisTimeoutError,
+   *   RedisReplyError — as rejections.
+   * @example
+   * ```ts
+   * const subscriber = await redis.subscriber({ highWaterMark: 10_000 });
+   * ```
    */
-  async subscriber(): Promise<Subscriber> {
+  async subscriber(options?: SubscriberOptions): Promise<Subscriber> {
+    const { highWaterMark } = resolveSubscriberOptions(options);
     const connection = await this.#factory.create();
-    return new Subscriber(connection, this.#redactor, this.#options.encoding);
+    return new Subscriber(connection, this.#redactor, this.#options.encoding, highWaterMark);
   }
 
   /** Changes the pool size; see `@pool/core`'s `Pool.resize`. */
@@ -218,7 +260,7 @@ export class RedisPool {
   /** Closes the pool: queued commands fail with `POOL_CLOSED`, commands in flight finish, connections close. */
   close(options?: CloseOptions): Promise<void> {
     const closing = this.#pool.close(options);
-    this.#multiplexer?.rejectQueued(new PoolClosedError());
+    this.#multiplexer?.close();
     return closing;
   }
 }

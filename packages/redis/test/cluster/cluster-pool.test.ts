@@ -142,6 +142,35 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
     expect(shared.stats()).toMatchObject({ inUse: 0, created: 1, destroyed: 1 });
   });
 
+  it('multiplexed mode retires the shared client after maxLifetimeMs under constant use, never reporting it as a leak', async () => {
+    const shared = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, acquireTimeoutMs: 5_000, multiplex: true, maxLifetimeMs: 300, leakDetectionMs: 2_000 });
+    const leaks: unknown[] = [];
+    shared.pool.on('leak', (report) => leaks.push(report));
+    let stopped = false;
+    const failures: unknown[] = [];
+    const deadline = Date.now() + 20_000;
+    const callers = Array.from({ length: 32 }, async (_, caller) => {
+      while (!stopped && Date.now() < deadline) {
+        try {
+          await shared.execute('INCR', `cluster:lifetime:${caller}`);
+        } catch (error) {
+          failures.push(error);
+          return;
+        }
+      }
+    });
+    try {
+      // Regression: the shared client was held forever, past maxLifetimeMs.
+      await expect.poll(() => shared.stats().destroyed, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    } finally {
+      stopped = true;
+      await Promise.all(callers);
+      await shared.close();
+    }
+    expect(failures).toEqual([]);
+    expect(leaks).toEqual([]);
+  });
+
   it('follows ASK and then MOVED while a slot migrates to another master during the test', async () => {
     const key = 'migrating:{m}';
     const slot = keySlot(key);

@@ -100,7 +100,7 @@ describe('SentinelPool on one master, one replica and three sentinels', () => {
     expect(await deployment.node(await deployment.masterOf('mymaster')).get('sentinel:tx')).toBe('2');
   });
 
-  it('retries a read whose connection died, but never a write that may have run', async () => {
+  it('retries a read whose connection died under it, but never a write that may have run; idle dead ones are replaced', async () => {
     const options = { sentinels: deployment.sentinelAddresses, name: 'mymaster', password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD };
     const retrying = createSentinelPool({ ...options, size: 2, retries: 2, connectionName: 'retry-test' });
     const single = createSentinelPool({ ...options, size: 2, retries: 0, connectionName: 'retry-test' });
@@ -110,11 +110,27 @@ describe('SentinelPool on one master, one replica and three sentinels', () => {
       const killAll = async (): Promise<void> => {
         await pollUntil(async () => (await killNamed(master, 'retry-test')) === 0, 2_000, 'pool connections killed');
       };
+      /** Waits until `command` runs on the master, then kills the connection it runs on (only that one). */
+      const killUnder = async (command: string): Promise<void> => {
+        let id: string | undefined;
+        await pollUntil(async () => {
+          const line = String(await master.call('CLIENT', 'LIST')).split('\n').find((entry) => entry.includes(`cmd=${command}`));
+          id = line === undefined ? undefined : /^id=(\d+)/.exec(line)?.[1];
+          return id !== undefined;
+        }, 2_000, `${command} running`);
+        await master.call('CLIENT', 'KILL', 'ID', String(id));
+      };
+      // Killed while idle: the pool never uses them, so nothing fails, even without retries.
       await killAll();
-      expect(String(await retrying.execute('GET', 'retry:key'))).toBe('v');
-      await expect(single.execute('GET', 'retry:key')).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
-      await killAll();
-      await expect(retrying.execute('SET', 'retry:key', 'w')).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      expect(String(await single.execute('GET', 'retry:key'))).toBe('v');
+      // A read whose connection dies under it may run again.
+      const read = retrying.execute('XREAD', 'BLOCK', '300', 'STREAMS', 'retry:stream', '$').catch((error: unknown) => error);
+      await killUnder('xread');
+      expect(await read).toBeNull();
+      // A write whose connection dies under it may have run: it is not run again.
+      const write = retrying.execute('BLPOP', 'retry:list', '5').catch((error: unknown) => error);
+      await killUnder('blpop');
+      expect(await write).toMatchObject({ code: 'REDIS_CONNECTION', sent: true });
     } finally {
       await Promise.all([retrying.close(), single.close()]);
     }
