@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRedisPool } from '@pool/redis';
 import { assertBuilt, closedPort, runNode, type ProgramResult } from './support/run-program.js';
+import { LOCAL_POSTGRES, LOCAL_REDIS, requireServices } from './support/services.js';
 
 // Each example is a program a user runs with `node`; these tests run them the same way, against the built packages,
 // and check what they print. A program that does not exit on its own (a pool left open) fails on its time limit.
@@ -51,6 +52,7 @@ describe('examples/demo (pnpm demo)', () => {
   }
 
   it('uses the Redis at 127.0.0.1:6379 when REDIS_URL is unset, and says so', async () => {
+    await requireServices(LOCAL_REDIS);
     const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: undefined } });
     expectCleanExit(result);
     expect(result.stdout).toMatch(/^\[ *[\d.]+s\] backend: Redis at 127\.0\.0\.1:6379 \(@pool\/redis on ioredis\)$/m);
@@ -68,6 +70,7 @@ describe('examples/demo (pnpm demo)', () => {
 
 describe('examples/redis', () => {
   it('runs execute, MULTI/EXEC, WATCH, pub/sub, resize and bulk on the local Redis and deletes its keys', async () => {
+    await requireServices(LOCAL_REDIS);
     const result = await runNode('examples/redis/main.mjs', { env: { REDIS_URL: undefined } });
     expectCleanExit(result);
     const { stdout } = result;
@@ -126,6 +129,7 @@ describe('examples/tcp', () => {
 
 describe('examples/postgres', () => {
   it('runs a transaction on one client and drops every client after the server kills one (closeOnError)', async () => {
+    await requireServices(LOCAL_POSTGRES);
     const result = await runNode('examples/postgres/main.mjs');
     expectCleanExit(result);
     expect(result.stdout).toMatch(/^connected to PostgreSQL \d+/m);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, repoRoot, runNode, runProgram, type ProgramResult } from './support/run-program.js';
+import { LOCAL_REDIS, requireServices } from './support/services.js';
 
 // Installs the packages as a user would: `pnpm pack` each one, then plain `npm install` of the tarballs into a new
 // project outside the workspace, and uses them from ESM, CommonJS and type-checked TypeScript. Needs `pnpm build`
@@ -129,6 +130,7 @@ describe.each([
   });
 
   it('executes PING on the local Redis from ESM and from CommonJS', async () => {
+    await requireServices(LOCAL_REDIS);
     const esm = await runNode('redis-esm.mjs', { cwd: dir() });
     expectSuccess('node redis-esm.mjs', esm);
     expect(esm.stdout).toBe('esm: PING -> PONG; from a leased ioredis connection; created 1, destroyed 1\n');

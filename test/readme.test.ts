@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedOutputLines, extractCodeBlocks, firstMissingLine, type CodeBlock } from './support/markdown-blocks.js';
 import { assertBuilt, repoRoot, runNode, runProgram } from './support/run-program.js';
+import { LOCAL_REDIS, requireServices } from './support/services.js';
 
 // Every ```ts / ```js block of these READMEs is extracted (not copied) and run with node against the built packages,
 // each in its own process; the TypeScript ones are also type-checked together. A one-line `console.log(...)` with a
@@ -86,6 +87,7 @@ describe.each(READMES)('%s', (readme) => {
     const expected = expectedOutputLines(block.code);
     const promise = expected.length > 0 ? ` and prints the ${expected.length} line(s) its comments promise` : '';
     it(`${readme}:${block.line} (${block.language}) runs to completion${promise}`, async () => {
+      if (block.code.includes('@pool/redis')) await requireServices(LOCAL_REDIS);
       const result = await runNode(block.language === 'ts' ? `${file}.run.mjs` : file, { cwd: project });
       const context = `${readme}:${block.line}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
       expect({ code: result.code, timedOut: result.timedOut, stderr: result.stderr }, context).toEqual({

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REDIS_SERVER_BINARY, requireServices } from './services.js';
 
 /** Options of {@link startRedisServer}. */
 export interface RedisServerOptions {
@@ -113,6 +114,7 @@ export class RedisServer {
   }
 
   async #spawn(): Promise<void> {
+    await requireServices(REDIS_SERVER_BINARY);
     const args = [this.#configFile(), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', this.dir];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.#process = child;

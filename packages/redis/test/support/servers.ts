@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REDIS_SERVER_BINARY, requireServices } from './services.js';
 
 /**
  * Spawns throwaway `redis-server` processes on free loopback ports, each in its own temp dir, and kills them by pid.
@@ -61,6 +62,7 @@ export async function freePort(): Promise<number> {
  * Retries on a port taken between probing and binding.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<ServerProcess> {
+  await requireServices(REDIS_SERVER_BINARY);
   let lastError: unknown;
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     const port = options.port ?? (await freePort());
