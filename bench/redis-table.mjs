@@ -18,7 +18,7 @@ const load = (section) => {
 const redis = load('redis');
 const cluster = load('cluster');
 if (redis === undefined) {
-  console.error('bench/results/redis.json is missing: run `pnpm bench --only redis` first');
+  console.error('bench/results/redis.json is missing: run `npx -y pnpm@10.34.8 bench --only redis` first');
   process.exit(2);
 }
 
@@ -132,7 +132,7 @@ if (cluster !== undefined) {
   lines.push('');
 }
 lines.push(
-  'Reproduce with `pnpm bench --only redis` and `pnpm bench --only cluster` from the repository root (each starts its own ' +
+  'Reproduce with `npx -y pnpm@10.34.8 bench --only redis` and `npx -y pnpm@10.34.8 bench --only cluster` from the repository root (each starts its own ' +
     'throwaway `redis-server` processes on free loopback ports), then `node bench/redis-chart.mjs` and ' +
     '`node bench/redis-table.mjs --write`. Machines differ; ratios travel better than commands/s.',
 );

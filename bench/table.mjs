@@ -101,7 +101,7 @@ for (const h of heap) {
   lines.push('');
 }
 lines.push(
-  'Reproduce with `pnpm bench --only core` from the repository root (results in `bench/results/core.json`, chart by ' +
+  'Reproduce with `npx -y pnpm@10.34.8 bench --only core` from the repository root (results in `bench/results/core.json`, chart by ' +
     '`node bench/chart.mjs`); machines differ, ratios travel better than ops/s.',
 );
 const section = `${lines.join('\n')}\n`;

@@ -74,6 +74,39 @@ describe('public docs', () => {
   });
 });
 
+/** The code of a Markdown document a reader may copy: code spans and the lines of fenced blocks. */
+function codeOf(text: string): string[] {
+  const fenced = [...text.matchAll(/^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1\s*$/gm)].flatMap((match) => (match[2] ?? '').split('\n'));
+  const prose = text.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '');
+  return [...fenced, ...[...prose.matchAll(/`([^`\n]+)`/g)].map((match) => match[1] ?? '')];
+}
+
+/** Commands that need a pnpm nobody installed: pnpm comes through `npx -y pnpm@<version>` only (no global pnpm). */
+function barePnpm(code: readonly string[]): string[] {
+  return code.filter((line) => /(^|[\s;&|(=])pnpm\s/.test(line) || /\bnpx\s+(?!-y pnpm@\d)\S*pnpm/.test(line));
+}
+
+describe('the bare-pnpm check itself', () => {
+  it('flags `pnpm test`, `npx pnpm bench` and a fenced `pnpm install`, and lets `npx -y pnpm@10.34.8 test` through', () => {
+    const text = 'Run `pnpm test` or `npx pnpm bench`, not `npx -y pnpm@10.34.8 test`.\n```sh\ncd x && pnpm install\n```\n';
+    expect(barePnpm(codeOf(text))).toEqual(['cd x && pnpm install', 'pnpm test', 'npx pnpm bench']);
+  });
+});
+
+describe('commands in the docs', () => {
+  it('run pnpm as `npx -y pnpm@<version>`, which works where no pnpm is installed', () => {
+    const found = markdown.flatMap((file) => barePnpm(codeOf(readFileSync(file, 'utf8'))).map((line) => `${relative(repoRoot, file)}: ${line}`));
+    expect(found).toEqual([]);
+  });
+
+  it('pin the pnpm of package.json\'s packageManager', () => {
+    const pinned = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
+    const versions = markdown.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/npx -y (pnpm@[\d.]+)/g)].map((match) => match[1]));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(new Set(versions)).toEqual(new Set([pinned]));
+  });
+});
+
 describe.each(['core', 'redis'])('packages/%s/README.md on the npm website', (name) => {
   const readme = readFileSync(join(repoRoot, 'packages', name, 'README.md'), 'utf8');
 
