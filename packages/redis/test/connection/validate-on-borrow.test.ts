@@ -11,7 +11,7 @@ describe.each([
   it('sequential PINGs after CLIENT KILL TYPE normal all succeed (a dead idle connection is never used)', async () => {
     const redis = harness.open({ size: 6, multiplex });
     await warm(redis, 6);
-    await harness.client().client('KILL', 'TYPE', 'normal');
+    await harness.client().call('CLIENT', 'KILL', 'TYPE', 'normal');
     // The server closed them before it answered the kill; the pool learns of it from their sockets, which this one
     // turn of the event loop delivers.
     await new Promise((resolve) => setImmediate(resolve));
@@ -26,7 +26,7 @@ describe('dead idle connections in exclusive mode, noticed only at the end of th
     const redis = harness.open({ size: 6 });
     await warm(redis, 6);
     // No turn of the event loop in between: the first PING may borrow a connection whose close is not yet seen.
-    await harness.client().client('KILL', 'TYPE', 'normal');
+    await harness.client().call('CLIENT', 'KILL', 'TYPE', 'normal');
     const replies: unknown[] = [];
     for (let call = 0; call < 6; call++) replies.push(await redis.execute('PING').catch((error: unknown) => error));
     expect(replies).toEqual(Array.from({ length: 6 }, () => 'PONG'));
@@ -37,7 +37,7 @@ describe('dead idle connections and use()', () => {
   it('use() never hands the callback a connection that ioredis has closed', async () => {
     const redis = harness.open({ size: 6 });
     await warm(redis, 6);
-    await harness.client().client('KILL', 'TYPE', 'normal');
+    await harness.client().call('CLIENT', 'KILL', 'TYPE', 'normal');
     // The connections die while idle; some time passes before the next borrow.
     await sleep(50);
     const statuses: string[] = [];
