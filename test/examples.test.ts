@@ -1,6 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisPool } from '@pool/redis';
-import { assertBuilt, closedPort, runNode, type ProgramResult } from './support/run-program.js';
+import { assertBuilt, closedPort, repoRoot, runNode, runProgram, type ProgramResult } from './support/run-program.js';
 import { LOCAL_POSTGRES, LOCAL_REDIS, requireServices } from './support/services.js';
 
 // Each example is a program a user runs with `node`; these tests run them the same way, against the built packages,
@@ -35,11 +38,43 @@ describe('examples/in-memory', () => {
   });
 });
 
-describe('examples/demo (pnpm demo)', () => {
+describe('the demo command, `npx -y pnpm@10.34.8 demo`', () => {
+  const BUILD_TIMEOUT_MS = 150_000;
+  let out = '';
+  afterAll(async () => {
+    if (out !== '') await rm(out, { recursive: true, force: true });
+  });
+
+  it('builds with scripts/build-quiet.mjs, then runs the demo', async () => {
+    const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(manifest.scripts['demo']).toBe('node scripts/build-quiet.mjs && node examples/demo/main.mjs');
+  });
+
+  it('has a build step that prints nothing when it succeeds: no tsdown report, Node deprecation or plugin timings', async () => {
+    // Into a temporary folder: rebuilding dist/ here would pull it from under the tests running beside this one.
+    out = await mkdtemp(join(tmpdir(), 'pool-demo-build-'));
+    const result = await runProgram(process.execPath, ['scripts/build-quiet.mjs', '--out-dir', out], { timeoutMs: BUILD_TIMEOUT_MS - 10_000 });
+    expect({ code: result.code, timedOut: result.timedOut, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      code: 0,
+      timedOut: false,
+      stdout: '',
+      stderr: '',
+    });
+    for (const name of ['core', 'redis']) {
+      expect((await readdir(join(out, name))).sort()).toEqual(expect.arrayContaining(['index.cjs', 'index.d.mts', 'index.mjs']));
+    }
+  }, BUILD_TIMEOUT_MS);
+
+  it('keeps npm\'s and pnpm\'s "update available" banners out (update-notifier=false, read by both)', async () => {
+    expect((await readFile(join(repoRoot, '.npmrc'), 'utf8')).split('\n')).toContain('update-notifier=false');
+  });
+});
+
+describe('examples/demo (npx -y pnpm@10.34.8 demo)', () => {
   /** The tour's claims, whichever backend ran it. */
   function expectTour(stdout: string): void {
-    expect(stdout).toContain('acquired #1; GET pool-demo:greeting -> hello from the pool');
-    expect(stdout).toContain('refused at once: PoolExhaustedError POOL_EXHAUSTED: Max resources 3 exhausted');
+    expect(stdout).toMatch(/^\[ *[\d.]+s\] 1\. execute: /m);
+    expect(stdout).toContain(") refused at once: PoolExhaustedError POOL_EXHAUSTED: Max resources 3 exhausted");
     expect(stdout).toMatch(/served #\d after \d+ ms, by a release 300 ms later/);
     expect(stdout).toContain('a caller that waits only 250 ms: AcquireTimeoutError ACQUIRE_TIMEOUT');
     expect(stdout).toContain('after resize(5): size 5, idle 0, in use 5, creating 0, waiting 0');
@@ -49,6 +84,8 @@ describe('examples/demo (pnpm demo)', () => {
     expect(stdout).toMatch(/next acquire makes a fresh connection #\d: PING -> PONG/);
     expect(stdout).toContain('timeouts 1, createErrors 0, destroyErrors 0');
     expectAllDestroyed(stdout);
+    // What ioredis says inside a pool is the library's business: the demo shows the pool's typed errors only.
+    expect(stdout).not.toMatch(/Stream isn't writeable|enableOfflineQueue|executeOn/);
   }
 
   it('uses the Redis at 127.0.0.1:6379 when REDIS_URL is unset, and says so', async () => {
@@ -56,7 +93,33 @@ describe('examples/demo (pnpm demo)', () => {
     const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: undefined } });
     expectCleanExit(result);
     expect(result.stdout).toMatch(/^\[ *[\d.]+s\] backend: Redis at 127\.0\.0\.1:6379 \(@pool\/redis on ioredis\)$/m);
+    expect(result.stdout).toContain("   await redis.execute('GET', 'pool-demo:greeting') -> hello from the pool\n");
+    expect(result.stdout).toContain("   await redis.execute('PING') refused at once: PoolExhaustedError POOL_EXHAUSTED");
     expectTour(result.stdout);
+  });
+
+  it('takes REDIS_URL=localhost:6379 (no scheme) as redis://localhost:6379', async () => {
+    await requireServices(LOCAL_REDIS);
+    const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: 'localhost:6379' } });
+    expectCleanExit(result);
+    expect(result.stdout).toMatch(/^\[ *[\d.]+s\] backend: Redis at localhost:6379 \(@pool\/redis on ioredis\)$/m);
+    expectTour(result.stdout);
+  });
+
+  it.each([
+    ['http://example.test:6379', 'http://example.test:6379'],
+    ['app:s3cret@localhost:99999', '***@localhost:99999'],
+    ['redis://app:s3cret@[broken', 'redis://***@[broken'],
+  ])('stops on REDIS_URL=%s with one line on stderr, no stack and no password', async (url, shown) => {
+    const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: url } });
+    expect({ code: result.code, timedOut: result.timedOut, stdout: result.stdout }).toEqual({ code: 2, timedOut: false, stdout: '' });
+    expect(result.stderr).toBe(`demo: REDIS_URL must be redis://host:port, rediss://host:port or host:port, got "${shown}"\n`);
+  });
+
+  it('shows the in-memory backend through pool.use, the way a user of @pool/core runs one command', async () => {
+    const port = await closedPort();
+    const result = await runNode('examples/demo/main.mjs', { env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    expect(result.stdout).toContain("   await pool.use((connection) => connection.command('GET', 'pool-demo:greeting')) -> hello from the pool\n");
   });
 
   it('falls back to the in-memory backend when no Redis answers at REDIS_URL, and says so', async () => {

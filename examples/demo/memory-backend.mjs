@@ -13,6 +13,8 @@ export function createMemoryBackend(poolOptions) {
   const keepAlive = setInterval(() => {}, 60_000);
   return {
     pool,
+    execute: (name, ...args) => pool.use((connection) => connection.command(name, ...args)),
+    executeCall: (name, ...args) => `await pool.use((connection) => connection.command(${[name, ...args].map(quote).join(', ')}))`,
     command: (connection, name, ...args) => connection.command(name, ...args),
     breakConnection: (connection) => connection.breakNow(),
     close: async () => {
@@ -21,3 +23,5 @@ export function createMemoryBackend(poolOptions) {
     },
   };
 }
+
+const quote = (value) => `'${value}'`;

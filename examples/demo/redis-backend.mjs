@@ -1,4 +1,5 @@
-// The demo's Redis backend, on @pool/redis: the tour runs on the @pool/core pool underneath (`redis.pool`).
+// The demo's Redis backend, on @pool/redis: commands go through `redis.execute`, as in an application; the tour's
+// acquire/release/resize steps use the @pool/core pool underneath (`redis.pool`).
 import { createRedisPool } from '@pool/redis';
 
 /**
@@ -10,6 +11,8 @@ export function createRedisBackend(target, poolOptions) {
   const redis = createRedisPool({ url: target.url, encoding: 'utf8', connTimeoutMs: 1_000, ...poolOptions });
   return {
     pool: redis.pool,
+    execute: (name, ...args) => redis.execute(name, ...args),
+    executeCall: (name, ...args) => `await redis.execute(${[name, ...args].map(quote).join(', ')})`,
     // executeOn: a command on a connection the caller holds, with the pool's timeouts and typed errors.
     command: (connection, name, ...args) => redis.executeOn(connection, undefined, name, ...args),
     // What a network cut does: ioredis closes the connection (no reconnect inside a pool), so isBroken sees it.
@@ -17,3 +20,5 @@ export function createRedisBackend(target, poolOptions) {
     close: () => redis.close(),
   };
 }
+
+const quote = (value) => `'${value}'`;

@@ -6,7 +6,11 @@ import { PoolError } from '@pool/core';
  * @template T
  * @typedef {object} Backend
  * @property {import('@pool/core').Pool<T>} pool the pool under test
- * @property {(connection: T, name: string, ...args: string[]) => Promise<unknown>} command runs one command
+ * @property {(name: string, ...args: string[]) => Promise<unknown>} execute runs one command the way a user does:
+ *   the pool lends a connection for it and takes it back
+ * @property {(name: string, ...args: string[]) => string} executeCall the code of that call, as the user writes it
+ * @property {(connection: T, name: string, ...args: string[]) => Promise<unknown>} command runs one command on a
+ *   connection the caller holds
  * @property {(connection: T) => void | Promise<void>} breakConnection makes the connection die while held
  * @property {() => Promise<void>} close closes the pool (and anything the backend owns)
  */
@@ -38,18 +42,16 @@ export async function runTour(backend) {
     return `size ${size}, idle ${idle}, in use ${inUse}, creating ${creating}, waiting ${waiting}`;
   };
 
-  say(`1. acquire: a pool of ${pool.size} connections, created on demand`);
-  const first = await pool.acquire();
-  await backend.command(first, 'SET', 'pool-demo:greeting', 'hello from the pool');
-  say(`   acquired ${name(first)}; GET pool-demo:greeting -> ${await backend.command(first, 'GET', 'pool-demo:greeting')}`);
-  await backend.command(first, 'DEL', 'pool-demo:greeting');
-  await pool.release(first);
-  say(`   released; ${occupancy()}`);
+  say(`1. execute: one command at a time; the pool (${pool.size} connections, created on demand) lends one for each`);
+  await backend.execute('SET', 'pool-demo:greeting', 'hello from the pool');
+  say(`   ${backend.executeCall('GET', 'pool-demo:greeting')} -> ${await backend.execute('GET', 'pool-demo:greeting')}`);
+  await backend.execute('DEL', 'pool-demo:greeting');
+  say(`   ${occupancy()}`);
 
-  say('2. exhaustion: three callers hold all three connections, a fourth asks (acquireTimeoutMs 0 = fail fast)');
+  say('2. exhaustion: three callers hold all three connections, a fourth executes (acquireTimeoutMs 0 = fail fast)');
   const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
   say(`   holding ${held.map(name).join(', ')}; ${occupancy()}`);
-  await pool.acquire().catch((error) => sayPoolError('   refused at once', error));
+  await backend.execute('PING').catch((error) => sayPoolError(`   ${backend.executeCall('PING')} refused at once`, error));
 
   say('3. waiting: a caller that accepts to wait (timeoutMs 5000) queues until a release serves it');
   const waitStartedAt = performance.now();

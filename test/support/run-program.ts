@@ -64,7 +64,7 @@ export function runNode(file: string, options?: RunOptions): Promise<ProgramResu
 export function assertBuilt(): void {
   for (const name of ['core', 'redis']) {
     const entry = `${repoRoot}packages/${name}/dist/index.mjs`;
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npx pnpm build\` first (\`pnpm test\` does)`);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npx -y pnpm@10.34.8 build\` first (\`npx -y pnpm@10.34.8 test\` does)`);
   }
 }
 
