@@ -1,23 +1,34 @@
+import commands from '@ioredis/commands';
+
 /**
- * The command table: which commands may share a connection with other callers (multiplexed mode) and which need
- * one to themselves. Decided here, by name, never guessed at run time.
+ * The pool's policy on top of Redis' own command table: which commands may share a connection with other callers
+ * (multiplexed mode) and which need one to themselves. The facts come from `@ioredis/commands` (the table ioredis
+ * itself is generated from, with each command's flags: `blocking`, `pubsub`, ...), so a command added to Redis is
+ * classed by its flags without a change here; only what the flags do not say is listed below.
  *
  * - `shared`: a plain request/reply that leaves the connection as it found it (GET, SET, EVAL, PUBLISH, ...).
- *   Every command not listed below is `shared`.
- * - `blocking`: holds the connection until data arrives or a timeout passes (BLPOP, XREAD, WAIT, ...). It gets its
- *   own block time on top of `readTimeoutMs`.
+ *   Every command not classed otherwise is `shared`, a command the table does not know (a module's) included.
+ * - `blocking`: flagged `blocking` by Redis (BLPOP, XREAD, WAIT, BZMOVE, ...): holds the connection until data
+ *   arrives or a timeout passes. It gets its own block time on top of `readTimeoutMs` (see {@link blockTimeMs}).
  * - `transaction`: MULTI/EXEC/WATCH/DISCARD/UNWATCH, which only mean something on one connection in a row.
  * - `connection-state`: changes who or where the connection is (SELECT, AUTH, HELLO, CLIENT ..., READONLY, RESET).
- * - `subscriber`: puts the connection in subscriber or monitor mode, or ends it (SUBSCRIBE..., MONITOR, QUIT, SYNC).
+ * - `subscriber`: flagged `pubsub` and not a publish (SUBSCRIBE, SSUBSCRIBE, ...): puts the connection in
+ *   subscriber mode; also MONITOR, SYNC, PSYNC (a stream of their own) and QUIT, SHUTDOWN (end the connection).
  */
 export type CommandClass = 'shared' | 'blocking' | 'transaction' | 'connection-state' | 'subscriber';
 
-const TABLE: ReadonlyMap<string, CommandClass> = new Map<string, CommandClass>([
-  ...names('blocking', 'BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP XREAD XREADGROUP WAIT WAITAOF'),
-  ...names('transaction', 'MULTI EXEC DISCARD WATCH UNWATCH'),
-  ...names('connection-state', 'SELECT AUTH HELLO CLIENT RESET READONLY READWRITE ASKING SWAPDB'),
-  ...names('subscriber', 'SUBSCRIBE PSUBSCRIBE SSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE SUNSUBSCRIBE MONITOR QUIT SYNC PSYNC SHUTDOWN'),
+/** What the flags do not say: the pool's own decisions, by lower-case name. */
+const POLICY: ReadonlyMap<string, CommandClass> = new Map<string, CommandClass>([
+  ...names('transaction', 'multi exec discard watch unwatch'),
+  ...names('connection-state', 'select auth hello client reset readonly readwrite asking swapdb'),
+  ...names('subscriber', 'monitor quit sync psync shutdown'),
 ]);
+
+/** `pubsub` commands that only send a message, so the connection stays a normal one. */
+const PUBLISHERS = new Set(['publish', 'spublish']);
+
+/** The table's own names (`commands.exists` would also answer true for `constructor` and the like). */
+const KNOWN = new Set(commands.list);
 
 /** CLIENT subcommands that only read, so a connection that ran them is left as it was. */
 const READ_ONLY_CLIENT = new Set(['LIST', 'INFO', 'ID', 'GETNAME', 'GETREDIR', 'TRACKINGINFO']);
@@ -26,6 +37,10 @@ const READ_ONLY_CLIENT = new Set(['LIST', 'INFO', 'ID', 'GETNAME', 'GETREDIR', '
 const TIMEOUT_LAST_SECONDS = new Set(['BLPOP', 'BRPOP', 'BRPOPLPUSH', 'BLMOVE', 'BZPOPMIN', 'BZPOPMAX']);
 /** Blocking commands whose timeout, in seconds, is the first argument. */
 const TIMEOUT_FIRST_SECONDS = new Set(['BLMPOP', 'BZMPOP']);
+
+/** Classes already worked out, by the name as the caller spelled it; a program uses few names. */
+const CLASSES = new Map<string, CommandClass>();
+const MAX_CACHED_NAMES = 1024;
 
 /**
  * The class of a command (case-insensitive).
@@ -36,9 +51,20 @@ const TIMEOUT_FIRST_SECONDS = new Set(['BLMPOP', 'BZMPOP']);
  * ```
  */
 export function commandClass(command: string): CommandClass {
-  const known = TABLE.get(command);
-  if (known !== undefined) return known;
-  return TABLE.get(command.toUpperCase()) ?? 'shared';
+  const cached = CLASSES.get(command);
+  if (cached !== undefined) return cached;
+  const kind = classify(command.toLowerCase());
+  if (CLASSES.size < MAX_CACHED_NAMES) CLASSES.set(command, kind);
+  return kind;
+}
+
+function classify(name: string): CommandClass {
+  const decided = POLICY.get(name);
+  if (decided !== undefined) return decided;
+  if (!KNOWN.has(name)) return 'shared';
+  if (commands.hasFlag(name, 'blocking')) return 'blocking';
+  if (commands.hasFlag(name, 'pubsub') && !PUBLISHERS.has(name)) return 'subscriber';
+  return 'shared';
 }
 
 /** Whether multiplexed mode may pipeline this command onto a connection other callers also use. */
@@ -60,6 +86,8 @@ export function leavesConnectionChanged(command: string, args: readonly unknown[
 /**
  * How long a blocking command may block, in milliseconds, read from its arguments: `Infinity` for "forever"
  * (a timeout of 0), `0` for a command that does not block (XREAD without BLOCK, any non-blocking command).
+ * A blocking command whose timeout argument the pool does not know (one newer than this table, such as BZMOVE)
+ * also gets `Infinity`: no read timeout cuts its block short, so bound it with `executeWith({ timeoutMs })`.
  */
 export function blockTimeMs(command: string, args: readonly unknown[]): number {
   if (commandClass(command) !== 'blocking') return 0;
@@ -71,7 +99,7 @@ export function blockTimeMs(command: string, args: readonly unknown[]): number {
     const at = args.findIndex((arg) => String(arg).toUpperCase() === 'BLOCK');
     return at === -1 ? 0 : milliseconds(args[at + 1]);
   }
-  return 0;
+  return Infinity;
 }
 
 function seconds(value: unknown): number {

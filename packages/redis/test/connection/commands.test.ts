@@ -1,3 +1,4 @@
+import commands from '@ioredis/commands';
 import { describe, expect, it } from 'vitest';
 import { blockTimeMs, commandClass, isShareable } from '@pool/redis';
 
@@ -31,7 +32,44 @@ describe('command table', () => {
   });
 });
 
+describe('command table from @ioredis/commands, with the pool\'s policy on top', () => {
+  // Redis 8.10/8.12 commands, newer than the hand-written table this replaced: classed by their flags, no code change.
+  it.each(['BZMOVE', 'BLMOVEM'])('%s, which no list in the pool names, is blocking by its Redis flag', (command) => {
+    expect(commands.hasFlag(command.toLowerCase(), 'blocking')).toBe(true);
+    expect(commandClass(command)).toBe('blocking');
+    expect(isShareable(command)).toBe(false);
+  });
+
+  it.each(['SEXPIRE', 'ZMOVE', 'XACKDEL'])('%s, a newer plain command, is shared', (command) => {
+    expect(commands.exists(command.toLowerCase())).toBe(true);
+    expect(commandClass(command)).toBe('shared');
+  });
+
+  it('classes every command Redis flags blocking as blocking, and every pubsub command but the publishes as subscriber', () => {
+    for (const name of commands.list) {
+      if (commands.hasFlag(name, 'blocking')) expect({ name, kind: commandClass(name) }).toEqual({ name, kind: 'blocking' });
+      else if (commands.hasFlag(name, 'pubsub')) {
+        expect({ name, kind: commandClass(name) }).toEqual({ name, kind: name.endsWith('publish') ? 'shared' : 'subscriber' });
+      }
+    }
+  });
+
+  it('classes a command the table does not know (a module\'s) as shared, and an object-property name too', () => {
+    for (const command of ['FT.SEARCH', 'JSON.GET', 'constructor', '__proto__', 'toString']) expect(commandClass(command)).toBe('shared');
+  });
+
+  it('gives the same class whatever the case of the name', () => {
+    for (const command of ['BzMove', 'multi', 'Subscribe', 'sElEcT', 'get']) {
+      expect(commandClass(command)).toBe(commandClass(command.toUpperCase()));
+    }
+  });
+});
+
 describe('block time of blocking commands', () => {
+  it('gives a blocking command whose timeout argument the pool does not know no read timeout cut (Infinity)', () => {
+    expect(blockTimeMs('BZMOVE', ['src', 'dst', 'MIN', 5])).toBe(Infinity);
+  });
+
   it('reads BLPOP seconds from the last argument', () => {
     expect(blockTimeMs('BLPOP', ['a', 'b', 2.5])).toBe(2500);
   });
