@@ -64,6 +64,36 @@ export interface PoolOptions {
   createRetryDelayMs?: number;
   /** Cap of the retry delay. @default 5000 */
   createRetryMaxDelayMs?: number;
+  /**
+   * Which idle resource `acquire()` takes: `'lifo'` the most recently released (keeps a small hot set, lets the rest
+   * expire), `'fifo'` the one released longest ago (spreads use over all of them; generic-pool's `fifo: true`).
+   * @default 'lifo'
+   */
+  idleOrder?: 'lifo' | 'fifo';
+  /**
+   * Number of priority levels of `acquire({ priority })`: 0 is the highest, `priorityRange - 1` the lowest; waiters
+   * are served by level, then in arrival order (generic-pool's `priorityRange`). Minimum: 1. @default 1
+   */
+  priorityRange?: number;
+  /** Run `factory.validate` on an idle resource before handing it out (generic-pool's `testOnBorrow`). @default true */
+  validateOnAcquire?: boolean;
+  /**
+   * Run `factory.validate` on a released resource before it is reused; an invalid one is destroyed (generic-pool's
+   * `testOnReturn`). `release()` resolves once the verdict is in. @default false
+   */
+  validateOnRelease?: boolean;
+  /**
+   * `true`: a failed create rejects the acquire it was started for, with `CREATE_FAILED`. `false`: the error is
+   * emitted as `error` and the caller keeps waiting (until its `timeoutMs`) while the create is retried with backoff
+   * (tarn's `propagateCreateError`; generic-pool's behaviour). A fail-fast acquire is always rejected. @default true
+   */
+  propagateCreateError?: boolean;
+  /**
+   * Idle resources unused this long are destroyed even when kept for `minIdle` (they are then replaced): for servers
+   * that drop idle connections. `idleTimeoutMs` stops at `minIdle`; this does not (generic-pool's `idleTimeoutMillis`
+   * with its evictor on). `Infinity` turns it off. Minimum: 1. @default Infinity
+   */
+  hardIdleTimeoutMs?: number;
 }
 
 /** The defaults, in one place. Applied with `??`, so an explicit `0` stays `0`. */
@@ -92,10 +122,28 @@ export const DEFAULTS = {
   createRetryDelayMs: 100,
   /** See {@link PoolOptions.createRetryMaxDelayMs}. */
   createRetryMaxDelayMs: 5_000,
+  /** See {@link PoolOptions.idleOrder}. */
+  idleOrder: 'lifo',
+  /** See {@link PoolOptions.priorityRange}. */
+  priorityRange: 1,
+  /** See {@link PoolOptions.validateOnAcquire}. */
+  validateOnAcquire: true,
+  /** See {@link PoolOptions.validateOnRelease}. */
+  validateOnRelease: false,
+  /** See {@link PoolOptions.propagateCreateError}. */
+  propagateCreateError: true,
+  /** See {@link PoolOptions.hardIdleTimeoutMs}. */
+  hardIdleTimeoutMs: Infinity,
 } as const satisfies Required<PoolOptions>;
 
 /** Options after defaults and validation. */
-export type ResolvedPoolOptions = { -readonly [K in keyof typeof DEFAULTS]: (typeof DEFAULTS)[K] extends boolean ? boolean : number };
+export type ResolvedPoolOptions = {
+  -readonly [K in keyof typeof DEFAULTS]: (typeof DEFAULTS)[K] extends boolean
+    ? boolean
+    : (typeof DEFAULTS)[K] extends number
+      ? number
+      : Required<PoolOptions>[K];
+};
 
 const KNOWN_OPTIONS = new Set<string>(Object.keys(DEFAULTS));
 
@@ -130,6 +178,12 @@ export function resolveOptions(options: PoolOptions | undefined): ResolvedPoolOp
       given.createRetryMaxDelayMs ?? DEFAULTS.createRetryMaxDelayMs,
       0,
     ),
+    idleOrder: validateIdleOrder(given.idleOrder ?? DEFAULTS.idleOrder),
+    priorityRange: validateCount('priorityRange', given.priorityRange ?? DEFAULTS.priorityRange, 1, false),
+    validateOnAcquire: validateBoolean('validateOnAcquire', given.validateOnAcquire ?? DEFAULTS.validateOnAcquire),
+    validateOnRelease: validateBoolean('validateOnRelease', given.validateOnRelease ?? DEFAULTS.validateOnRelease),
+    propagateCreateError: validateBoolean('propagateCreateError', given.propagateCreateError ?? DEFAULTS.propagateCreateError),
+    hardIdleTimeoutMs: validateDuration('hardIdleTimeoutMs', given.hardIdleTimeoutMs ?? DEFAULTS.hardIdleTimeoutMs, 1),
   };
   if (resolved.minIdle > resolved.size) {
     throw new InvalidOptionError(`minIdle must be <= size (${resolved.size}), got ${resolved.minIdle}`);
@@ -170,6 +224,11 @@ export function validateDuration(name: string, value: unknown, min: number): num
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
     throw new InvalidOptionError(`${name} must be a number of milliseconds >= ${min} or Infinity, got ${show(value)}`);
   }
+  return value;
+}
+
+function validateIdleOrder(value: unknown): 'lifo' | 'fifo' {
+  if (value !== 'lifo' && value !== 'fifo') throw new InvalidOptionError(`idleOrder must be 'lifo' or 'fifo', got ${show(value)}`);
   return value;
 }
 

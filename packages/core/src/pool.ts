@@ -23,6 +23,7 @@ import { diagnosticChannels, type PoolEventMap } from './events.js';
 import { Lease } from './lease.js';
 import {
   resolveOptions,
+  show,
   validateDuration,
   validateFactory,
   validateSize,
@@ -32,6 +33,7 @@ import {
 } from './options.js';
 import { newCounters, type PoolCounters, type PoolStats } from './stats.js';
 import { validateWithTimeout } from './validation.js';
+import { PriorityWaitQueue } from './priority-queue.js';
 import { WaitQueue } from './wait-queue.js';
 import { MAX_TIMER_MS, startTimer } from './timers.js';
 import { Waiter, type WaiterHooks } from './waiter.js';
@@ -42,12 +44,26 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Overrides the pool's `acquireTimeoutMs` for this call. Minimum: 0. */
   timeoutMs?: number;
+  /**
+   * Where the caller queues when it must wait: 0 (served first) to `priorityRange - 1`. Within a level, callers are
+   * served in arrival order. Range: 0 to `priorityRange - 1`. @default 0
+   */
+  priority?: number;
 }
 
 /** Options of {@link Pool.close}. */
 export interface CloseOptions {
-  /** Resources still in use after this long are destroyed without waiting for their release. @default Infinity */
+  /**
+   * Bounds the whole close: at this deadline, callers still waiting are rejected and resources still in use are
+   * destroyed without waiting for their release. @default Infinity
+   */
   timeoutMs?: number;
+  /**
+   * Serve the callers already waiting before closing (generic-pool's `drain()`): new acquires fail with
+   * `POOL_CLOSED` at once, but queued ones still get a resource (creates keep running for them) until none is left
+   * waiting; then the pool closes as usual. @default false
+   */
+  serveWaiting?: boolean;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -69,8 +85,14 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #entries = new Map<T, Entry<T>>();
   /** Idle resources, least recently released at the front: pop the back to reuse, evict from the front. */
   readonly #idle = new Deque<Entry<T>>();
-  /** Callers waiting, FIFO. */
-  readonly #queue = new WaitQueue<Waiter<T>>();
+  /** Callers waiting, FIFO (by priority level when `priorityRange` > 1). */
+  readonly #queue: WaitQueue<Waiter<T>> | PriorityWaitQueue<Waiter<T>>;
+  /** Callers of `ready()` waiting for `minIdle` idle resources. */
+  #readyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** `close({ serveWaiting })` is serving the callers queued before it; the teardown waits for them. */
+  #servingWaiting = false;
+  /** Waiters out of the queue while their resource is validated (a `serveWaiting` close still owes them one). */
+  #validatingWaiters = 0;
   /** Creates that hold a slot, and which waiter each one is for. */
   readonly #creates = new CreateSlots<T>();
   /** Factory calls not yet settled (including abandoned creates and every destroy), for `close()`. */
@@ -126,8 +148,12 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
       if (event in this.#listened) this.#listened[event as LifecycleEvent] = true;
     });
-    this.#checksExpiry = this.#options.idleTimeoutMs !== Infinity || this.#options.maxLifetimeMs !== Infinity;
-    this.#servesIdleDirectly = this.#factory.validate === undefined && this.#options.leakDetectionMs === Infinity;
+    this.#queue = this.#options.priorityRange > 1 ? new PriorityWaitQueue<Waiter<T>>(this.#options.priorityRange) : new WaitQueue<Waiter<T>>();
+    this.#checksExpiry =
+      this.#options.idleTimeoutMs !== Infinity ||
+      this.#options.maxLifetimeMs !== Infinity ||
+      this.#options.hardIdleTimeoutMs !== Infinity;
+    this.#servesIdleDirectly = !this.#validatesOnAcquire() && this.#options.leakDetectionMs === Infinity;
     this.#startReaper();
     this.#fillMinIdle();
   }
@@ -181,21 +207,26 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    */
   acquire(options?: AcquireOptions): Promise<T> {
     if (this.#closing !== undefined) return this.#failAtOnce(new PoolClosedError());
-    if (options === undefined) return this.#acquire(this.#options.acquireTimeoutMs, undefined);
+    if (options === undefined) return this.#acquire(this.#options.acquireTimeoutMs, undefined, 0);
     if (options === null || typeof options !== 'object') {
       return Promise.reject(new InvalidOptionError(`acquire options must be an object, got ${typeof options}`));
     }
-    const { signal, timeoutMs = this.#options.acquireTimeoutMs } = options;
+    const { signal, timeoutMs = this.#options.acquireTimeoutMs, priority = 0 } = options;
     try {
       validateDuration('timeoutMs', timeoutMs, 0);
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new InvalidOptionError(`signal must be an AbortSignal, got ${typeof signal}`);
       }
+      if (!Number.isInteger(priority) || priority < 0 || priority >= this.#options.priorityRange) {
+        throw new InvalidOptionError(
+          `priority must be an integer from 0 to ${this.#options.priorityRange - 1} (priorityRange - 1), got ${show(priority)}`,
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }
     if (signal?.aborted === true) return this.#failAtOnce(new AcquireAbortedError(signal.reason));
-    return this.#acquire(timeoutMs, signal);
+    return this.#acquire(timeoutMs, signal, priority);
   }
 
   /**
@@ -209,23 +240,57 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    */
   release(resource: T): Promise<void> {
     const entry = this.#entries.get(resource);
-    if (entry === undefined || entry.state !== 'inUse') {
-      if (isObject(resource) && this.#forceDestroyed.has(resource)) return RESOLVED;
-      return Promise.reject(new ReleaseError(entry === undefined ? 'unknown' : 'not-in-use'));
-    }
-    this.#inUse--;
-    this.#counters.released++;
-    if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
-    this.#emit('release', resource, elapsedSince(entry.usedSince));
+    if (entry === undefined || entry.state !== 'inUse') return this.#rejectReturn(resource, entry);
+    this.#takeBack(entry);
     if (this.#isBroken(resource)) return this.#releaseBroken(entry);
-    if (this.#mustRetire(entry, this.#checksExpiry ? Date.now() : 0)) {
-      const destroyed = this.#destroy(entry);
-      this.#dispatch();
-      this.#fillMinIdle();
-      return destroyed;
-    }
+    if (this.#mustRetire(entry, this.#checksExpiry ? Date.now() : 0)) return this.#retire(entry);
+    if (this.#options.validateOnRelease && this.#factory.validate !== undefined) return this.#validateThenPark(entry);
     this.#makeAvailable(entry);
     return RESOLVED;
+  }
+
+  /**
+   * Takes back a resource the caller holds and destroys it instead of reusing it (generic-pool's `destroy`): for a
+   * resource the caller knows is broken. Counted as a release (`release` event, `released`); a waiter or `minIdle`
+   * gets a new resource. Resolves once the destroy settled (destroy errors are emitted, never thrown here).
+   *
+   * @throws ReleaseError (`RELEASE_INVALID`) as a rejection, for a resource not currently handed out; nothing
+   *   changes then.
+   * @example
+   * ```ts
+   * const connection = await pool.acquire();
+   * try { await connection.query('SELECT 1'); } catch (error) { await pool.destroy(connection); throw error; }
+   * await pool.release(connection);
+   * ```
+   */
+  destroy(resource: T): Promise<void> {
+    const entry = this.#entries.get(resource);
+    if (entry === undefined || entry.state !== 'inUse') return this.#rejectReturn(resource, entry);
+    this.#takeBack(entry);
+    return this.#retire(entry);
+  }
+
+  /** Whether `resource` is currently handed out by this pool (acquired and not yet released or destroyed). */
+  isInUse(resource: T): boolean {
+    return this.#entries.get(resource)?.state === 'inUse';
+  }
+
+  /**
+   * Resolves once `minIdle` resources are idle, ready to hand out (at once when `minIdle` is 0). Keeps waiting
+   * through create failures (they are retried).
+   * @throws PoolClosedError (`POOL_CLOSED`) as a rejection, when the pool closes first.
+   * @example
+   * ```ts
+   * const pool = createPool(factory, { minIdle: 4 });
+   * await pool.ready(); // four connections are open
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError());
+    if (this.#isReady()) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      this.#readyWaiters.push({ resolve, reject });
+    });
   }
 
   /**
@@ -273,6 +338,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#cancelSurplusCreates();
     this.#dispatch();
     this.#fillMinIdle();
+    this.#checkReady();
     await Promise.all(destroys);
   }
 
@@ -293,26 +359,72 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   close(options?: CloseOptions): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     let timeoutMs: number;
+    let serveWaiting: boolean;
     try {
       timeoutMs = validateDuration('timeoutMs', options?.timeoutMs ?? Infinity, 0);
+      serveWaiting = options?.serveWaiting ?? false;
+      if (typeof serveWaiting !== 'boolean') {
+        throw new InvalidOptionError(`serveWaiting must be a boolean, got ${show(serveWaiting)}`);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
     this.#closing = new Promise<void>((resolve) => {
       this.#finishClose = resolve;
     });
+    const readyWaiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of readyWaiters) waiter.reject(new PoolClosedError());
+    this.#closeTimer = startTimer(() => this.#onCloseDeadline(), timeoutMs, undefined);
+    if (serveWaiting && this.#owesWaiters()) {
+      // Acquires already fail (`#closing` is set); the queue keeps being served until it is empty.
+      this.#servingWaiting = true;
+      clearInterval(this.#reaperTimer);
+      this.#reaperTimer = undefined;
+      return this.#closing;
+    }
+    this.#tearDown();
+    return this.#closing;
+  }
+
+  /** The closing steps proper: waiters rejected, creates aborted, idle resources destroyed, in-use ones awaited. */
+  #tearDown(): void {
+    this.#servingWaiting = false;
     this.#stopTimers();
     for (const waiter of this.#queue.drain()) this.#settle(waiter, undefined, new PoolClosedError());
     for (const create of this.#creates.list()) this.#abandon(create, new PoolClosedError());
     for (const entry of this.#idle.drain()) void this.#destroy(entry);
-    if (this.#inUse > 0) this.#closeTimer = startTimer(() => this.#destroyHeld(), timeoutMs, undefined);
     this.#checkClosed();
-    return this.#closing;
+  }
+
+  /** `close({ timeoutMs })` deadline: stop serving waiters, destroy what callers still hold. */
+  #onCloseDeadline(): void {
+    if (this.#servingWaiting) this.#tearDown();
+    this.#destroyHeld();
+  }
+
+  /** Whether callers queued before a `serveWaiting` close still wait for a resource. */
+  #owesWaiters(): boolean {
+    return this.#queue.count > 0 || this.#validatingWaiters > 0;
+  }
+
+  /** During a `serveWaiting` close, tears down once the last queued caller has left the queue. */
+  #finishServingIfDone(): void {
+    if (!this.#servingWaiting || this.#owesWaiters()) return;
+    // Later, not in the middle of the dispatch that settled the last waiter.
+    queueMicrotask(() => {
+      if (this.#servingWaiting && !this.#owesWaiters()) this.#tearDown();
+    });
+  }
+
+  /** Closed and no longer serving queued callers: every resource that comes back is destroyed. */
+  #isShuttingDown(): boolean {
+    return this.#closing !== undefined && !this.#servingWaiting;
   }
 
   // ---- acquire ----------------------------------------------------------------------------------------------
 
-  #acquire(timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  #acquire(timeoutMs: number, signal: AbortSignal | undefined, priority: number): Promise<T> {
     if (this.#queue.count === 0 && this.#servesIdleDirectly) {
       // Hot path: an idle resource needs no waiter, no closure, no timer.
       const entry = this.#takeIdle();
@@ -323,7 +435,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
     const leakDetection = this.#options.leakDetectionMs !== Infinity;
     const startedAt = this.#timesWaits() ? performance.now() : Number.NaN;
-    const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined, startedAt);
+    const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined, startedAt, priority);
     if (signal !== undefined) waiter.listen(signal);
     if (this.#queue.count === 0) {
       const entry = this.#takeIdle();
@@ -364,6 +476,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #unqueue(waiter: Waiter<T>): void {
     this.#queue.remove(waiter);
     this.#creates.unlink(waiter);
+    if (this.#servingWaiting) this.#finishServingIfDone();
   }
 
   /** Settles a waiter once, with a resource or an error, and takes it out of the count. */
@@ -396,12 +509,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /** Hands an idle entry to a waiter, validating it first when the factory can. */
   #serve(waiter: Waiter<T>, entry: Entry<T>): void {
-    if (this.#factory.validate === undefined) {
+    if (!this.#validatesOnAcquire()) {
       this.#settle(waiter, entry);
       return;
     }
     entry.state = 'validating';
     this.#inUse++;
+    this.#validatingWaiters++;
     this.#unqueue(waiter);
     // The caller's wait limit also bounds the validation (a waiter served straight from idle has no timer yet).
     waiter.startTimer();
@@ -411,8 +525,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   async #validateThenServe(waiter: Waiter<T>, entry: Entry<T>): Promise<void> {
     const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
     this.#inUse--;
+    this.#validatingWaiters--;
     if (!valid) this.#counters.validationFailures++;
-    if (this.#closing !== undefined) {
+    if (this.#isShuttingDown()) {
       void this.#destroy(entry);
       if (waiter.isPending) waiter.reject(new PoolClosedError());
     } else if (!valid || this.#mustRetire(entry, Date.now())) {
@@ -428,6 +543,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     } else {
       this.#makeAvailable(entry);
     }
+    if (this.#servingWaiting) this.#finishServingIfDone();
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined, waitMs: number): void {
@@ -457,6 +573,49 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   // ---- release, idle, dispatch --------------------------------------------------------------------------------
 
+  #rejectReturn(resource: T, entry: Entry<T> | undefined): Promise<void> {
+    if (entry === undefined && isObject(resource) && this.#forceDestroyed.has(resource)) return RESOLVED;
+    return Promise.reject(new ReleaseError(entry === undefined ? 'unknown' : 'not-in-use'));
+  }
+
+  /** Counts a resource the caller gave back (by `release` or `destroy`). */
+  #takeBack(entry: Entry<T>): void {
+    this.#inUse--;
+    this.#counters.released++;
+    if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
+    this.#emit('release', entry.resource, elapsedSince(entry.usedSince));
+  }
+
+  /** Destroys a resource that came back, then lets waiters and `minIdle` use the freed slot. */
+  #retire(entry: Entry<T>): Promise<void> {
+    const destroyed = this.#destroy(entry);
+    this.#dispatch();
+    this.#fillMinIdle();
+    return destroyed;
+  }
+
+  /** `validateOnRelease`: the resource stays counted in use until the verdict, then is parked or destroyed. */
+  async #validateThenPark(entry: Entry<T>): Promise<void> {
+    entry.state = 'validating';
+    this.#inUse++;
+    const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
+    this.#inUse--;
+    if (!valid) this.#counters.validationFailures++;
+    if (!valid || this.#mustRetire(entry, Date.now())) return this.#retire(entry);
+    this.#makeAvailable(entry);
+  }
+
+  #isReady(): boolean {
+    return this.#idle.length >= Math.min(this.#options.minIdle, this.#size);
+  }
+
+  #checkReady(): void {
+    if (this.#readyWaiters.length === 0 || !this.#isReady()) return;
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
   #releaseBroken(entry: Entry<T>): Promise<void> {
     const destroys = [this.#destroy(entry)];
     if (this.#closeOnError) destroys.push(...this.#retireGeneration());
@@ -474,7 +633,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** Whether a resource coming back must be destroyed instead of reused. */
   #mustRetire(entry: Entry<T>, now: number): boolean {
     return (
-      this.#closing !== undefined ||
+      this.#isShuttingDown() ||
       entry.generation !== this.#generation ||
       this.#total() >= this.#size ||
       (this.#checksExpiry && this.#isExpired(entry, now, false))
@@ -491,14 +650,19 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     entry.state = 'idle';
     entry.idleSince = this.#checksExpiry ? Date.now() : 0;
     this.#idle.pushBack(entry);
+    if (this.#readyWaiters.length > 0) this.#checkReady();
   }
 
-  /** Pops the most recently used idle entry that is still fresh; expired ones on the way are destroyed. */
+  /**
+   * Takes the most recently used idle entry (`idleOrder` 'lifo') or the least recently used one ('fifo') that is
+   * still fresh; expired ones on the way are destroyed.
+   */
   #takeIdle(): Entry<T> | undefined {
     const now = this.#checksExpiry ? Date.now() : 0;
+    const fifo = this.#options.idleOrder === 'fifo';
     while (this.#idle.length > 0) {
-      const entry = this.#idle.popBack() as Entry<T>;
-      if (!this.#checksExpiry || !this.#isExpired(entry, now, true)) return entry;
+      const entry = (fifo ? this.#idle.popFront() : this.#idle.popBack()) as Entry<T>;
+      if (!this.#checksExpiry || !(this.#isExpired(entry, now, true) || this.#isIdleTooLong(entry, now))) return entry;
       void this.#destroy(entry);
     }
     return undefined;
@@ -509,12 +673,17 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     return idle && now - entry.idleSince >= this.#options.idleTimeoutMs;
   }
 
+  /** Idle past `hardIdleTimeoutMs`: replaced even when kept for `minIdle`. */
+  #isIdleTooLong(entry: Entry<T>, now: number): boolean {
+    return now - entry.idleSince >= this.#options.hardIdleTimeoutMs;
+  }
+
   /**
    * The one scheduler: serves waiters from idle, then gives every uncovered waiter a create while there is room.
    * Called after every change that can free a resource or a slot.
    */
   #dispatch(): void {
-    if (this.#closing !== undefined) return;
+    if (this.#isShuttingDown()) return;
     while (this.#queue.count > 0 && this.#idle.length > 0) {
       const entry = this.#takeIdle();
       if (entry === undefined) break;
@@ -575,7 +744,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#retryDue = false;
     this.#emit('create', resource, performance.now() - create.startedAt);
     const owner = create.owner;
-    if (!heldSlot || this.#closing !== undefined || create.generation !== this.#generation) {
+    if (!heldSlot || this.#isShuttingDown() || create.generation !== this.#generation) {
       // Abandoned (timed out, cancelled, closed) or from a retired generation: nobody may use it. Its owner keeps
       // its place in the queue and gets covered again below.
       void this.#destroy(entry);
@@ -593,11 +762,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const heldSlot = this.#creates.end(create);
     if (heldSlot) this.#recordCreateFailure(error);
     const owner = create.owner;
-    if (owner !== null) {
-      if (owner.isPending) this.#settle(owner, undefined, new CreateError(error));
-      else this.#creates.unlink(owner);
-    } else if (heldSlot && this.#closing === undefined) {
-      this.#report(new CreateError(error));
+    if (owner !== null && owner.isPending && this.#tellsOwner(owner)) {
+      this.#settle(owner, undefined, new CreateError(error));
+    } else {
+      // Nobody is told by a rejection (no owner, or `propagateCreateError: false`): report it; the owner keeps
+      // waiting and gets another create once the backoff allows.
+      if (owner !== null) this.#creates.unlink(owner);
+      if (heldSlot && !this.#isShuttingDown()) this.#report(new CreateError(error));
     }
     this.#dispatch();
     this.#fillMinIdle();
@@ -609,8 +780,18 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#recordCreateFailure(error);
     const owner = create.owner;
     this.#abandon(create, error);
-    if (owner !== null) this.#settle(owner, undefined, error);
+    if (owner !== null && this.#tellsOwner(owner)) {
+      this.#settle(owner, undefined, error);
+    } else {
+      if (owner !== null) this.#creates.unlink(owner);
+      if (owner !== null) this.#report(error);
+    }
     this.#dispatch();
+  }
+
+  /** Whether a create failure rejects its owner: always for a fail-fast caller, else per `propagateCreateError`. */
+  #tellsOwner(owner: Waiter<T>): boolean {
+    return this.#options.propagateCreateError || owner.failsFast;
   }
 
   #recordCreateFailure(error: unknown): void {
@@ -643,7 +824,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    * zero delay: a factory that fails at once can then never spin the microtask queue and starve the event loop.
    */
   #scheduleRetry(): void {
-    if (this.#retryTimer !== undefined || this.#closing !== undefined) return;
+    if (this.#retryTimer !== undefined || this.#isShuttingDown()) return;
     const delayMs = Math.min(this.#backoff.remainingMs(Date.now()), MAX_TIMER_MS);
     this.#retryTimer = startTimer(this.#onRetryBound, delayMs, undefined);
   }
@@ -709,9 +890,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   #startReaper(): void {
-    const { idleTimeoutMs, maxLifetimeMs } = this.#options;
+    const { idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs } = this.#options;
     if (!this.#checksExpiry) return;
-    const intervalMs = Math.min(1_000, Math.max(10, Math.min(idleTimeoutMs, maxLifetimeMs) / 2));
+    const intervalMs = Math.min(1_000, Math.max(10, Math.min(idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs) / 2));
     this.#reaperTimer = setInterval(() => this.#reap(), intervalMs);
     this.#reaperTimer.unref();
   }
@@ -721,7 +902,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const now = Date.now();
     let keep = this.#idle.length;
     const expired = this.#idle.removeWhere((entry) => {
-      const stale = this.#isExpired(entry, now, keep > this.#options.minIdle);
+      const stale = this.#isExpired(entry, now, keep > this.#options.minIdle) || this.#isIdleTooLong(entry, now);
       if (stale) keep--;
       return stale;
     });
@@ -774,6 +955,10 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       creating: this.#creates.count,
       waiting: this.#queue.count,
     };
+  }
+
+  #validatesOnAcquire(): boolean {
+    return this.#factory.validate !== undefined && this.#options.validateOnAcquire;
   }
 
   #isBroken(resource: T): boolean {

@@ -43,6 +43,8 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
     readonly acquireStack: string | undefined,
     /** `performance.now()` at the acquire call, or `NaN` when nobody listens for wait times. */
     readonly startedAt: number,
+    /** Its priority level: 0 is served first. */
+    readonly priority: number = 0,
   ) {
     this.#hooks = hooks;
     this.promise = new Promise<T>((resolve, reject) => {

@@ -22,6 +22,12 @@ describe('options', () => {
       leakDetectionMs: Infinity,
       createRetryDelayMs: 100,
       createRetryMaxDelayMs: 5_000,
+      idleOrder: 'lifo',
+      priorityRange: 1,
+      validateOnAcquire: true,
+      validateOnRelease: false,
+      propagateCreateError: true,
+      hardIdleTimeoutMs: Infinity,
     });
   });
 
