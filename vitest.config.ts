@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the pack-and-install test covers the built output.
     alias: {
+      // Subpath entries first: an alias also matches `@pool/core/...`.
+      '@pool/core/generic-pool': fromRoot('./packages/core/src/generic-pool/index.ts'),
       '@pool/core': fromRoot('./packages/core/src/index.ts'),
       '@pool/redis': fromRoot('./packages/redis/src/index.ts'),
     },

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', 'generic-pool': 'src/generic-pool/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
