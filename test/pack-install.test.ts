@@ -72,6 +72,9 @@ async function newProject(ioredis: string, thenInstall: readonly string[]): Prom
     await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.mts`));
     await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.cts`));
   }
+  for (const extension of ['mts', 'cts']) {
+    await copyFile(join(fixtures, 'generic-pool-types.ts'), join(dir, `generic-pool-types.${extension}`));
+  }
   await npmInstall(dir, [...packages.map((name) => join(packed, tarballs[name])), ioredis]);
   await npmInstall(dir, thenInstall);
   return dir;
@@ -204,4 +207,25 @@ describe('@pool/redis installed from its tarball, next to @pool/core', () => {
     const nested = await readdir(join(project, 'node_modules/@pool/redis/node_modules')).catch(() => []);
     expect(nested).toEqual([]);
   });
+});
+
+describe('@pool/core/generic-pool installed from the @pool/core tarball', () => {
+  // The migration is one changed line; these programs are written the way generic-pool users write theirs.
+  it('works from an ES module (default and named imports), its errors being @pool/core\'s classes', async () => {
+    const result = await runNode('generic-pool-esm.mjs', { cwd: project });
+    expectSuccess('node generic-pool-esm.mjs', result);
+    expect(result.stdout).toBe('esm: acquired #1 of max 1, then QueueFullError (a PoolError); size 0\n');
+  });
+
+  it('works from a CommonJS module (require)', async () => {
+    const result = await runNode('generic-pool-cjs.cjs', { cwd: project });
+    expectSuccess('node generic-pool-cjs.cjs', result);
+    expect(result.stdout).toBe('cjs: acquired #1 of max 1, then QueueFullError (a PoolError); size 0\n');
+  });
+
+  // The node16 and bundler checks above include generic-pool-types.ts; node10 (no "exports" support, still common in
+  // CommonJS projects that use generic-pool) finds the subpath through its package.json redirect.
+  it('type-checks with moduleResolution node10', async () => {
+    await expectTypeCheckPasses('tsconfig.node10.json');
+  }, TYPECHECK_TIMEOUT_MS);
 });

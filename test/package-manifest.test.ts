@@ -54,10 +54,15 @@ describe.each(['core', 'redis'])('packages/%s/package.json', (name) => {
     expect(license).toBe(await readFile(join(repoRoot, 'LICENSE'), 'utf8'));
   });
 
-  it('publishes dist/ only (plus docs), declares no side effects', async () => {
+  it('publishes dist/ only (plus docs and a package.json redirect per subpath export), declares no side effects', async () => {
     const manifest = await manifestOf(name);
     expect(manifest.files).toContain('dist');
-    expect(manifest.files?.filter((file) => !['dist', 'README.md', 'CHANGELOG.md', 'ARCHITECTURE.md', 'LICENSE'].includes(file))).toEqual([]);
+    // `<subpath>/package.json` lets tools without "exports" support (TypeScript's node10 resolution) find a subpath.
+    const redirects = Object.keys(manifest.exports ?? {})
+      .filter((subpath) => subpath !== '.' && subpath !== './package.json')
+      .map((subpath) => `${subpath.slice(2)}/package.json`);
+    const allowed = ['dist', 'README.md', 'CHANGELOG.md', 'ARCHITECTURE.md', 'LICENSE', ...redirects];
+    expect(manifest.files?.filter((file) => !allowed.includes(file))).toEqual([]);
     expect(manifest.sideEffects).toBe(false);
   });
 
