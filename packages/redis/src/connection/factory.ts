@@ -53,11 +53,12 @@ export class RedisConnectionFactory implements Factory<Redis> {
   }
 
   /**
-   * Checks an idle connection before it is handed out, without a round trip: ioredis has it ready and its socket is
-   * writable. A connection killed while idle (server restarted, CLIENT KILL, network reset) fails this and is
-   * replaced instead of being used.
+   * Whether a connection can take a command now, known without a round trip: ioredis has it ready, its socket is
+   * writable, and no failure was seen on it. `RedisPool` checks every connection it takes from the pool with this
+   * and replaces one that died while idle (server restarted, CLIENT KILL, network reset) instead of using it.
+   * (It is not `@pool/core`'s `validate`: that one costs a timer per borrow, and this check is synchronous.)
    */
-  validate(connection: Redis): boolean {
+  isUsable(connection: Redis): boolean {
     return isReady(connection) && !this.#broken.has(connection);
   }
 

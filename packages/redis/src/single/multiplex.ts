@@ -141,20 +141,20 @@ export class Multiplexer {
     }
   }
 
-  /** The held connection with the fewest commands in flight; one that is unusable or due for rotation is let go. */
+  /**
+   * The held connection with the fewest commands in flight. The one chosen is checked (usable, not due for
+   * rotation); if it fails, it is let go and the next is chosen. Regression: commands were routed to connections
+   * that had already closed.
+   */
   #leastLoaded(now: number): Shared | undefined {
-    let best: Shared | undefined;
-    for (let index = this.#held.length - 1; index >= 0; index--) {
-      const shared = this.#held[index] as Shared;
-      if (!this.#rules.isUsable(shared.connection) || (this.#rotates && this.#isDue(shared, now))) {
-        // Regression: commands were routed to connections that had already closed.
-        this.#unhold(shared);
-        if (shared.inFlight === 0) this.#giveBack(shared);
-        continue;
-      }
-      if (best === undefined || shared.inFlight < best.inFlight) best = shared;
+    for (;;) {
+      let best: Shared | undefined;
+      for (const shared of this.#held) if (best === undefined || shared.inFlight < best.inFlight) best = shared;
+      if (best === undefined) return undefined;
+      if (this.#rules.isUsable(best.connection) && !(this.#rotates && this.#isDue(best, now))) return best;
+      this.#unhold(best);
+      if (best.inFlight === 0) this.#giveBack(best);
     }
-    return best;
   }
 
   #isDue(shared: Shared, now: number): boolean {
@@ -221,8 +221,10 @@ export class Multiplexer {
     this.#pool.acquire({ timeoutMs }).then(
       (connection) => {
         this.#acquiring--;
-        if (this.#closed) {
+        if (this.#closed || !this.#rules.isUsable(connection)) {
+          // Closed while idle: the pool destroys it (it is not ready), and the next one is taken.
           this.#pool.release(connection).catch(ignore);
+          if (!this.#closed) this.#pump();
           return;
         }
         this.#held.push({ connection, heldSince: performance.now(), inFlight: 0, isHeld: true, isCorked: false });

@@ -122,7 +122,8 @@ export class RedisPool {
    */
   async #executeExclusive(command: string, args: RedisArgument[], timeoutMs: number): Promise<RedisReply> {
     for (let attempt = 0; ; attempt++) {
-      const connection = await this.#pool.acquire().catch(unwrapCreateError);
+      let connection = await this.#pool.acquire().catch(unwrapCreateError);
+      if (!this.#factory.isUsable(connection)) connection = await this.#replaceUnusable(connection, undefined);
       try {
         return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
       } catch (error) {
@@ -133,6 +134,22 @@ export class RedisPool {
         await this.#pool.release(connection);
       }
     }
+  }
+
+  /**
+   * Gives back a connection found closed when it was taken (killed while idle: the pool destroys it) and takes
+   * others until one is usable, at most `size` times; the last one taken is returned as it is (its command then
+   * fails unsent and runs again, or the caller sees ioredis' own error).
+   * Regression: a connection closed while idle was handed out (4 of 6 PINGs failed after CLIENT KILL).
+   */
+  async #replaceUnusable(connection: Redis, options: AcquireOptions | undefined): Promise<Redis> {
+    let current = connection;
+    for (let attempt = 0; attempt < this.#pool.size && !this.#factory.isUsable(current); attempt++) {
+      this.#factory.markBroken(current);
+      await this.#pool.release(current);
+      current = await this.#pool.acquire(options).catch(unwrapCreateError);
+    }
+    return current;
   }
 
   #multiplexerRules(): MultiplexerRules {
@@ -147,7 +164,7 @@ export class RedisPool {
       acquireTimeoutMs: duration(pool.acquireTimeoutMs, DEFAULTS.acquireTimeoutMs),
       maxLifetimeMs: duration(pool.maxLifetimeMs, DEFAULTS.maxLifetimeMs),
       maxHoldMs: duration(pool.leakDetectionMs, DEFAULTS.leakDetectionMs) / 2,
-      isUsable: (connection) => this.#factory.validate(connection),
+      isUsable: (connection) => this.#factory.isUsable(connection),
       createdAt: (connection) => this.#factory.createdAt(connection),
     };
   }
@@ -174,7 +191,8 @@ export class RedisPool {
    * ```
    */
   async use<R>(fn: (connection: Redis) => R | Promise<R>): Promise<R> {
-    const connection = await this.#pool.acquire().catch(unwrapCreateError);
+    let connection = await this.#pool.acquire().catch(unwrapCreateError);
+    if (!this.#factory.isUsable(connection)) connection = await this.#replaceUnusable(connection, undefined);
     try {
       return await fn(connection);
     } catch (error) {
@@ -194,8 +212,14 @@ export class RedisPool {
    * try { await lease.resource.watch('balance'); } finally { await lease.release(); }
    * ```
    */
-  lease(options?: AcquireOptions): Promise<Lease<Redis>> {
-    return this.#pool.lease(options).catch(unwrapCreateError);
+  async lease(options?: AcquireOptions): Promise<Lease<Redis>> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.#pool.lease(options).catch(unwrapCreateError);
+      if (this.#factory.isUsable(lease.resource) || attempt >= this.#pool.size) return lease;
+      // Closed while idle: the pool destroys it, and the next one is taken.
+      this.#factory.markBroken(lease.resource);
+      await lease.release();
+    }
   }
 
   /** Marks a connection you hold as broken, so the pool replaces it when you give it back. */
