@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importCycles, importGraph, layerViolations, type ImportGraph } from './support/source-graph.js';
+import { importCycles, importGraph, layerViolations, REDIS_LAYERS, type ImportGraph } from './support/source-graph.js';
 
 // The source layout rules of both packages, read from their import statements.
 // @pool/redis: one folder per concept, importing downwards only:
@@ -10,8 +10,6 @@ import { importCycles, importGraph, layerViolations, type ImportGraph } from './
 const coreSrc = fileURLToPath(new URL('../packages/core/src', import.meta.url));
 const redisSrc = fileURLToPath(new URL('../packages/redis/src', import.meta.url));
 
-/** @pool/redis folders from the bottom layer up; folders in one array are siblings and may not import each other. */
-const REDIS_LAYERS = ['', 'connection', ['single', 'routing'], ['hash', 'cluster'], 'sentinel', 'from-url'] as const;
 
 const graphOf = (edges: Record<string, string[]>): ImportGraph => new Map(Object.entries(edges));
 
