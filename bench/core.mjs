@@ -26,7 +26,7 @@ import vm from 'node:vm';
 import genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
 import { createPool } from '../packages/core/dist/index.mjs';
-import { formatOps, formatRatio, median, parseArgs, printAligned, spread } from './measure.mjs';
+import { formatOps, formatRatio, gitCommit, median, parseArgs, printAligned, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -350,6 +350,7 @@ function machineInfo() {
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     loadAverage1m: os.loadavg()[0],
     date: new Date().toISOString(),
+    commit: gitCommit(),
   };
 }
 

@@ -40,6 +40,7 @@ export function machineInfo() {
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     redisServer: `redis-server ${/v=(\S+)/.exec(version)?.[1] ?? 'unknown'}`,
+    commit: gitCommit(),
     loadAverage1m: os.loadavg()[0],
     date: new Date().toISOString(),
   };
@@ -79,4 +80,12 @@ export function packageVersion(name) {
   } catch {
     return '?';
   }
+}
+
+/** The commit the benchmark ran on (with "+changes" when the work tree differs from it), or 'unknown'. */
+export function gitCommit() {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages'], { encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+changes'}`;
 }

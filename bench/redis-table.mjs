@@ -25,13 +25,11 @@ if (redis === undefined) {
 const ops = (value) => Math.round(value).toLocaleString('en-US');
 const short = (value) => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${Math.round(value / 1e3)}k`);
 const ratio = (value) => `${value.toFixed(2)}×`;
-const when = (machine) => `${machine.date.slice(0, 16).replace('T', ' ')} UTC`;
+const when = (machine) => `${machine.date.slice(0, 16).replace('T', ' ')} UTC${machine.commit ? ` (commit ${machine.commit})` : ''}`;
 const busy = (machine) =>
-  machine.loadAverage1m > machine.cores / 2
-    ? ` The machine was shared with other jobs (load average ${machine.loadAverage1m.toFixed(1)} at the start, ` +
-      `${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} at the end, on ${machine.cores} cores), so wall-clock ` +
-      'numbers are noisy; the per-CPU-second table moves less.'
-    : '';
+  ' The machine is shared with other sessions that build and run test suites at the same time ' +
+  `(load average ${machine.loadAverage1m.toFixed(1)} at the start, ${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} ` +
+  `at the end, on ${machine.cores} cores), so single rounds swing widely; read the medians and the ranges, not one round.`;
 
 const lines = [HEADING, ''];
 const { machine, config, scenarios } = redis;

@@ -34,7 +34,7 @@ const name = (key) => peers.find((p) => p.key === key).name;
 
 const lines = [HEADING, ''];
 lines.push(
-  `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ` +
+  `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC${machine.commit ? ` on commit ${machine.commit}` : ''}, ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ` +
     `${machine.platform}. The machine is shared with other sessions that build and run test suites at the same time ` +
     `(load average ${machine.loadAverage1m.toFixed(1)} at the start, ${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} ` +
     `at the end, on ${machine.cores} cores), so single rounds swing widely; read the medians and the ratio ranges, not one round.`,
@@ -110,6 +110,24 @@ if (!process.argv.includes('--write')) {
   process.stdout.write(section.replace(CHART_PLACEHOLDER, READMES[0].chart));
 } else {
   for (const { file, chart } of READMES) writeSection(file, section.replace(CHART_PLACEHOLDER, chart));
+  writeFastBullet(join(here, '..', 'README.md'));
+}
+
+/** The root README's "Fast." bullet, with the ranges of this run's ratios over every scenario and variant. */
+function writeFastBullet(readme) {
+  const all = Object.values(variants).flat();
+  const span = (pick) => {
+    const values = all.map(pick);
+    return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+  };
+  const bullet =
+    `- **Fast.** In the benchmark below (medians of ${config.rounds} rounds, 1 to 256 workers, release awaited or not): ` +
+    `${span((s) => s.ratios.coreOverGenericPool.ratio)}× generic-pool's throughput, ${span((s) => s.ratios.coreOverTarn.ratio)}× ` +
+    `tarn's, and ${span((s) => s.ratios.coreOverFreeList.ratio)} of a bare free-list's (the least work any pool can do).`;
+  const current = readFileSync(readme, 'utf8');
+  if (!/^- \*\*Fast\.\*\*.*$/m.test(current)) return;
+  writeFileSync(readme, current.replace(/^- \*\*Fast\.\*\*.*$/m, bullet));
+  console.log(`updated the "Fast." bullet of ${readme}`);
 }
 
 /** Replaces the `## Benchmark` section of one README (appends it when missing), leaving the rest as it is. */
