@@ -32,9 +32,12 @@ function internalReferences(file: string, text: string): string[] {
   );
 }
 
+/** A fenced code block of a Markdown document; group 2 is its body. */
+const FENCED_BLOCK = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1\s*$/gm;
+
 /** The targets of the Markdown links and images of a document, outside code spans and fenced blocks. */
 function linkTargets(text: string): string[] {
-  const prose = text.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '').replace(/`[^`\n]*`/g, '');
+  const prose = text.replace(FENCED_BLOCK, '').replace(/`[^`\n]*`/g, '');
   return [...prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g), ...prose.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)].map(
     (match) => match[1] ?? '',
   );
@@ -76,8 +79,8 @@ describe('public docs', () => {
 
 /** The code of a Markdown document a reader may copy: code spans and the lines of fenced blocks. */
 function codeOf(text: string): string[] {
-  const fenced = [...text.matchAll(/^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1\s*$/gm)].flatMap((match) => (match[2] ?? '').split('\n'));
-  const prose = text.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm, '');
+  const fenced = [...text.matchAll(FENCED_BLOCK)].flatMap((match) => (match[2] ?? '').split('\n'));
+  const prose = text.replace(FENCED_BLOCK, '');
   return [...fenced, ...[...prose.matchAll(/`([^`\n]+)`/g)].map((match) => match[1] ?? '')];
 }
 
