@@ -30,6 +30,18 @@ describe('multiplexed connections follow the pool rules', () => {
     }
   });
 
+  it('idleTimeoutMs retires the shared connections a burst opened once a steady light load no longer needs them', async () => {
+    const redis = harness.open({ size: 4, multiplex: true, idleTimeoutMs: 300, acquireTimeoutMs: 2000, maxInFlightPerConnection: 8 });
+    await Promise.all(Array.from({ length: 400 }, (_, index) => redis.execute('ECHO', `burst ${index}`)));
+    expect(redis.stats().created).toBe(4);
+    const load = constantLoad(redis, 2, 'heal:idle');
+    try {
+      await expect.poll(() => redis.stats().destroyed, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    } finally {
+      expect(await load.stop()).toEqual([]);
+    }
+  });
+
   it('the pool never reports its own shared holds as a leak', async () => {
     // The multiplexer gives a hold back after half of leakDetectionMs, once its commands in flight are answered.
     const redis = harness.open({ size: 1, multiplex: true, leakDetectionMs: 400, acquireTimeoutMs: 2000 });
