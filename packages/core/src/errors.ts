@@ -31,8 +31,22 @@ export interface PoolSnapshot {
 }
 
 /**
- * Base class of every error thrown or emitted by `@pool/core`.
+ * Where an error class keeps its identity across copies of the package: the ESM and the CommonJS build loaded in
+ * one process (or two installed copies) define two `PoolError` classes, and `instanceof` compares identities.
+ * A registered symbol (`Symbol.for`) is the same in every copy.
+ */
+const ERROR_CLASS = Symbol.for('@pool/core.errorClass');
+
+/**
+ * Base class of every error thrown or emitted by `@pool/core`, and of adapters' errors (`@pool/redis`'
+ * `RedisPoolError` extends it with its own codes), so one `instanceof PoolError` catches every failure of a call.
  *
+ * `instanceof` holds across copies of the package: an error made by the CommonJS build is an instance of the ES
+ * module build's class of the same name (and of its bases), and the other way round. A class takes part through
+ * {@link PoolError.brand}; a subclass that does not is matched by ordinary `instanceof` only.
+ *
+ * @typeParam Code - the codes this class carries; `@pool/core`'s are {@link PoolErrorCode}. After `instanceof
+ *   PoolError`, TypeScript does not narrow `code` (it may be an adapter's): narrow with the subclass, or compare it.
  * @example
  * ```ts
  * try {
@@ -42,15 +56,41 @@ export interface PoolSnapshot {
  * }
  * ```
  */
-export class PoolError extends Error {
+export class PoolError<Code extends string = PoolErrorCode> extends Error {
   /** Stable identifier of the failure; see {@link PoolErrorCode}. */
-  readonly code: PoolErrorCode;
+  readonly code: Code;
 
-  constructor(code: PoolErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
   }
+
+  /**
+   * Gives an error class an identity that holds across copies of its package. Call once per class, with an id no
+   * other class uses, prefixed with the package's name (`'@pool/core:PoolExhaustedError'`).
+   */
+  static brand(errorClass: abstract new (...args: never[]) => PoolError<string>, id: string): void {
+    Object.defineProperty(errorClass, ERROR_CLASS, { value: id });
+  }
+
+  /** `instanceof` by identity: true when `value`'s class, or one of its bases, carries this class's id. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const id = brandOf(this);
+    if (id === undefined || typeof value !== 'object' || value === null) return false;
+    for (let proto: object | null = Object.getPrototypeOf(value) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+      if (Object.hasOwn(proto, 'constructor') && brandOf((proto as { constructor: unknown }).constructor) === id) return true;
+    }
+    return false;
+  }
+}
+
+/** A class's own id (never its base's, so an unbranded subclass matches by ordinary `instanceof` only). */
+function brandOf(errorClass: unknown): string | undefined {
+  if (typeof errorClass !== 'function' || !Object.hasOwn(errorClass, ERROR_CLASS)) return undefined;
+  const id: unknown = (errorClass as unknown as Record<symbol, unknown>)[ERROR_CLASS];
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** Fail-fast acquire found no idle resource and no room to create one (pyredis' `Max connections N exhausted`). */
@@ -163,3 +203,18 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+// Literal ids, not `.name`: a minifier may rename the classes of one copy and not of the other.
+PoolError.brand(PoolError, '@pool/core:PoolError');
+PoolError.brand(PoolExhaustedError, '@pool/core:PoolExhaustedError');
+PoolError.brand(QueueFullError, '@pool/core:QueueFullError');
+PoolError.brand(PoolClosedError, '@pool/core:PoolClosedError');
+PoolError.brand(AcquireTimeoutError, '@pool/core:AcquireTimeoutError');
+PoolError.brand(AcquireAbortedError, '@pool/core:AcquireAbortedError');
+PoolError.brand(CreateError, '@pool/core:CreateError');
+PoolError.brand(CreateTimeoutError, '@pool/core:CreateTimeoutError');
+PoolError.brand(DestroyError, '@pool/core:DestroyError');
+PoolError.brand(ReleaseError, '@pool/core:ReleaseError');
+PoolError.brand(InvalidOptionError, '@pool/core:InvalidOptionError');
+PoolError.brand(InvalidFactoryError, '@pool/core:InvalidFactoryError');
+PoolError.brand(InvalidResourceError, '@pool/core:InvalidResourceError');

@@ -1,4 +1,4 @@
-import { CreateError } from '@pool/core';
+import { CreateError, PoolError } from '@pool/core';
 /**
  * Stable machine-readable codes carried by every {@link RedisPoolError}. Match on `error.code`, never on the message.
  * Errors of the pool engine itself (`POOL_EXHAUSTED`, `POOL_CLOSED`, ...) stay `@pool/core`'s `PoolError`s.
@@ -18,9 +18,10 @@ export type RedisErrorCode =
   | 'NO_MASTER';
 
 /**
- * Base class of every error `@pool/redis` throws. It is its own base (not `@pool/core`'s `PoolError`, whose codes are
- * a closed set); both carry a stable `code`. No message, property or `cause` of it ever holds a password or the
- * credentials of a URL: ioredis errors are copied into sanitised errors before they are attached.
+ * Base class of every error `@pool/redis` throws, a `@pool/core` `PoolError` with Redis codes: one call fails with
+ * one root, so `error instanceof PoolError` catches a `REDIS_TIMEOUT` and a `POOL_EXHAUSTED` alike, and holds across
+ * the ESM and CommonJS builds. No message, property or `cause` of it ever holds a password or the credentials of a
+ * URL: ioredis errors are copied into sanitised errors before they are attached.
  *
  * @example
  * ```ts
@@ -31,14 +32,9 @@ export type RedisErrorCode =
  * }
  * ```
  */
-export class RedisPoolError extends Error {
-  /** Stable identifier of the failure; see {@link RedisErrorCode}. */
-  readonly code: RedisErrorCode;
-
+export class RedisPoolError extends PoolError<RedisErrorCode> {
   constructor(code: RedisErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 
@@ -138,6 +134,16 @@ export class SubscriberClosedError extends RedisPoolError {
     super('SUBSCRIBER_CLOSED', 'Subscriber is closed');
   }
 }
+
+// Literal ids, not `.name`: a minifier may rename the classes of one copy and not of the other.
+PoolError.brand(RedisPoolError, '@pool/redis:RedisPoolError');
+PoolError.brand(RedisReplyError, '@pool/redis:RedisReplyError');
+PoolError.brand(RedisConnectionError, '@pool/redis:RedisConnectionError');
+PoolError.brand(RedisTimeoutError, '@pool/redis:RedisTimeoutError');
+PoolError.brand(InvalidRedisOptionError, '@pool/redis:InvalidRedisOptionError');
+PoolError.brand(InvalidRedisUrlError, '@pool/redis:InvalidRedisUrlError');
+PoolError.brand(InvalidArgumentError, '@pool/redis:InvalidArgumentError');
+PoolError.brand(SubscriberClosedError, '@pool/redis:SubscriberClosedError');
 
 /**
  * Rethrows an acquire error so that a failed connect surfaces as the typed Redis error itself, not as `@pool/core`'s

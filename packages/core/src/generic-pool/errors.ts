@@ -39,7 +39,7 @@ export function toGenericPoolError(error: unknown, acquireTimeoutMs: number): un
   if (error instanceof AcquireTimeoutError && !(error instanceof TimeoutError)) {
     return new TimeoutError(acquireTimeoutMs, error.snapshot, error.cause);
   }
-  const message = GENERIC_POOL_MESSAGES[error.code];
+  const message = GENERIC_POOL_MESSAGES[(error as PoolError).code];
   if (message !== undefined) error.message = message;
   return error;
 }

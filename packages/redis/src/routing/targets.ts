@@ -1,3 +1,4 @@
+import { PoolError } from '@pool/core';
 import { InvalidArgumentError, RedisPoolError } from '../errors.js';
 import type { RedisKey } from './hash-slot.js';
 import type { CommandOptions, RedisArgument, RedisReply } from '../connection/send.js';
@@ -47,6 +48,7 @@ export class NoTargetError extends RedisPoolError {
     this.command = command.toUpperCase();
   }
 }
+PoolError.brand(NoTargetError, '@pool/redis:NoTargetError');
 
 /** A `{ node }` target names no node of the pool. Nothing was sent. */
 export class UnknownNodeError extends RedisPoolError {
@@ -58,6 +60,7 @@ export class UnknownNodeError extends RedisPoolError {
     this.node = node;
   }
 }
+PoolError.brand(UnknownNodeError, '@pool/redis:UnknownNodeError');
 
 /**
  * A command's keys live on different nodes: different slots in a cluster (the server's CROSSSLOT), different buckets
@@ -72,6 +75,7 @@ export class CrossSlotError extends RedisPoolError {
     this.command = command.toUpperCase();
   }
 }
+PoolError.brand(CrossSlotError, '@pool/redis:CrossSlotError');
 
 /**
  * Checks a target given to `pool.on()`.

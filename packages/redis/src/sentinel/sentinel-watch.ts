@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { PoolError } from '@pool/core';
 import { Redis } from 'ioredis';
 import { RedisPoolError } from '../errors.js';
 import type { Redactor } from '../redact.js';
@@ -21,6 +22,7 @@ export class NoMasterError extends RedisPoolError {
     this.masterName = masterName;
   }
 }
+PoolError.brand(NoMasterError, '@pool/redis:NoMasterError');
 
 /** How to reach the sentinels. Their credentials are their own, separate from the data nodes'. */
 export interface SentinelWatchOptions {
