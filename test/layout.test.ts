@@ -4,8 +4,8 @@ import { importCycles, importGraph, layerViolations, REDIS_LAYERS, type ImportGr
 
 // The source layout rules of both packages, read from their import statements.
 // @pool/redis: one folder per concept, importing downwards only:
-//   index.ts -> from-url -> sentinel -> hash, cluster -> single, routing -> connection -> top-level files
-//   (errors.ts, redact.ts, url.ts, options.ts).
+//   index.ts -> from-url -> sentinel -> hash, cluster -> single, routing -> typed (pool.commands) -> connection ->
+//   top-level files (errors.ts, redact.ts, url.ts, options.ts).
 
 const coreSrc = fileURLToPath(new URL('../packages/core/src', import.meta.url));
 const redisSrc = fileURLToPath(new URL('../packages/redis/src', import.meta.url));

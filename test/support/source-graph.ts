@@ -6,7 +6,7 @@ import ts from 'typescript';
  * @pool/redis folders from the bottom layer up (`''` is the top level: errors, redact, url, options); folders in one
  * array are siblings and may not import each other. `packages/redis/ARCHITECTURE.md` draws the same layers.
  */
-export const REDIS_LAYERS = ['', 'connection', ['single', 'routing'], ['hash', 'cluster'], 'sentinel', 'from-url'] as const;
+export const REDIS_LAYERS = ['', 'connection', 'typed', ['single', 'routing'], ['hash', 'cluster'], 'sentinel', 'from-url'] as const;
 
 /** The relative imports of each `.ts` file under a source folder: file -> files it imports (paths relative to it). */
 export type ImportGraph = ReadonlyMap<string, readonly string[]>;

@@ -1,24 +1,28 @@
 import { PoolError, createPool, type CloseOptions, type Lease, type Pool, type PoolOptions, type PoolStats } from '@pool/core';
-import { Command, type Cluster, type Redis } from 'ioredis';
+import { Command, type Cluster } from 'ioredis';
 import { ClusterClientFactory } from './cluster-client-factory.js';
-import { commandSlots } from '../routing/command-keys.js';
+import { commandSlots, isReadOnlyCommand } from '../routing/command-keys.js';
 import { isShareable, leavesConnectionChanged } from '../connection/commands.js';
 import { InvalidRedisOptionError, RedisPoolError, RedisReplyError, unwrapCreateError } from '../errors.js';
 import { keySlot } from '../routing/hash-slot.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from '../options.js';
 import { Redactor } from '../redact.js';
-import { timeoutFor, validateCommand, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
 import {
-  CrossSlotError,
-  NoTargetError,
-  UnknownNodeError,
-  formatHostPort,
-  parseHostPort,
-  validateTarget,
-  type CommandExecutor,
-  type Target,
-} from '../routing/targets.js';
+  commandShape,
+  replyOf,
+  splitCall,
+  timeoutFor,
+  validateCommand,
+  type CommandOptions,
+  type IoredisReply,
+  type RedisArgument,
+  type RedisReply,
+} from '../connection/send.js';
+import { CrossSlotError, NoTargetError, parseHostPort, validateTarget, type CommandExecutor, type Target } from '../routing/targets.js';
+import { batchClient, batchRoute, nodeOf } from './cluster-batch.js';
 import { SharedClusterClient, type SharedClusterRules } from './shared-cluster-client.js';
+import { execBatchOn } from '../typed/exec-batch.js';
+import { RedisCommands, type BatchReplies, type RecordedCommand } from '../typed/redis-commands.js';
 import { WriteBatcher } from '../connection/write-batcher.js';
 
 /** Options of {@link createClusterPool}: seed nodes, cluster options, and the Redis and pool options. */
@@ -77,6 +81,10 @@ export class ClusterPool implements CommandExecutor {
     this.#factory = new ClusterClientFactory(seeds, this.#options, this.#redactor, readFromReplicas, maxRedirections);
     this.#pool = createPool(this.#factory, this.#options.poolOptions);
     this.#shared = this.#options.multiplex ? new SharedClusterClient(this.#pool, this.#sharedRules()) : undefined;
+    this.commands = new RedisCommands({
+      executeWith: (callOptions, command, ...args) => this.executeWith(callOptions, command, ...args),
+      execBatch: (kind, commands) => this.#execBatch(kind, commands, undefined),
+    });
   }
 
   #sharedRules(): SharedClusterRules {
@@ -90,6 +98,17 @@ export class ClusterPool implements CommandExecutor {
       maxHoldMs: duration(pool.leakDetectionMs) / 2,
     };
   }
+
+  /**
+   * ioredis' typed command methods, routed by key like {@link ClusterPool.execute} (keyless ones through
+   * `on(target).commands`); `commands.multi()` / `pipeline()` run on one leased cluster client, their keys in one
+   * slot. See {@link RedisCommands}.
+   * @example
+   * ```ts
+   * const name: string | null = await cluster.commands.get('{user42}.name');
+   * ```
+   */
+  readonly commands: RedisCommands;
 
   /** The `@pool/core` pool of cluster clients, for its events and stats. */
   get pool(): Pool<Cluster> {
@@ -107,41 +126,65 @@ export class ClusterPool implements CommandExecutor {
    * ```
    */
   execute(command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    return this.executeWith(undefined, command, ...args);
+    try {
+      validateCommand(command, args);
+      return this.#execute(undefined, command, args);
+    } catch (error) {
+      // Every failure is a rejection, as from executeWith.
+      return Promise.reject(error);
+    }
   }
 
-  /** {@link ClusterPool.execute} with per-call options. */
-  async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    validateCommand(command, args);
+  /** {@link ClusterPool.execute} with per-call options; without options, the same as `execute`. */
+  executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  executeWith(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  async executeWith(first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> {
+    const { options, command, args } = splitCall(first, rest);
+    return this.#execute(options, command, args);
+  }
+
+  #execute(options: CommandOptions | undefined, command: string, args: RedisArgument[]): Promise<RedisReply> {
     const slots = commandSlots(command, args);
     if (slots.length > 1) throw new CrossSlotError(command, 'cluster slots');
     if (slots.length === 0) throw new NoTargetError(command);
-    return this.#run(command, args, timeoutFor(command, args, this.#options.readTimeoutMs, options), undefined);
+    return this.#run(command, args, this.#callOf(command, args, options), undefined);
   }
 
   /**
    * Routes by a shard key's slot (MOVED and ASK still followed) or to one node (`'host:port'`, as the cluster
-   * announces it; no redirection is followed there).
+   * announces it; no redirection is followed there). Its `commands` are routed the same way.
    * @throws InvalidArgumentError (`INVALID_ARGUMENT`) for a malformed target.
    * @example
    * ```ts
    * await cluster.on({ shardKey: '{user42}' }).execute('EVAL', script, 0);
    * await cluster.on({ node: '10.0.0.5:7000' }).execute('DBSIZE');
+   * const pong = await cluster.on({ node: '10.0.0.5:7000' }).commands.ping();
    * ```
    */
   on(target: Target): CommandExecutor {
     const checked = validateTarget(target);
-    const executeWith = async (options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> => {
-      validateCommand(command, args);
-      const timeoutMs = timeoutFor(command, args, this.#options.readTimeoutMs, options);
-      if ('node' in checked) return this.#run(command, args, timeoutMs, checked.node);
+    const run = async (options: CommandOptions | undefined, command: string, args: RedisArgument[]): Promise<RedisReply> => {
+      const call = this.#callOf(command, args, options);
+      if ('node' in checked) return this.#run(command, args, call, checked.node);
       const slot = keySlot(checked.shardKey);
       if (commandSlots(command, args).some((keySlotOfCommand) => keySlotOfCommand !== slot)) {
         throw new CrossSlotError(command, 'slots than the shard key');
       }
-      return this.#run(command, args, timeoutMs, slot);
+      return this.#run(command, args, call, slot);
     };
-    return { executeWith, execute: (command, ...args) => executeWith(undefined, command, ...args) };
+    const executeWith = async (first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> => {
+      const { options, command, args } = splitCall(first, rest);
+      return run(options, command, args);
+    };
+    const commands = new RedisCommands({ executeWith, execBatch: (kind, recorded) => this.#execBatch(kind, recorded, checked) });
+    return {
+      executeWith,
+      execute: async (command, ...args) => {
+        validateCommand(command, args);
+        return run(undefined, command, args);
+      },
+      commands,
+    };
   }
 
   /**
@@ -176,24 +219,31 @@ export class ClusterPool implements CommandExecutor {
     await this.#pool.close(options);
   }
 
-  #run(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
+  /** The timeout and reply decoding of one call. @throws InvalidArgumentError (`INVALID_ARGUMENT`) for bad options. */
+  #callOf(command: string, args: RedisArgument[], options: CommandOptions | undefined): Call {
+    return { timeoutMs: timeoutFor(command, args, this.#options.readTimeoutMs, options), reply: replyOf(options) };
+  }
+
+  #run(command: string, args: RedisArgument[], call: Call, route: number | string | undefined): Promise<RedisReply> {
+    const { timeoutMs } = call;
     // Multiplexed: a shareable command routed by slot needs no client to itself.
     if (this.#shared !== undefined && typeof route !== 'string' && isShareable(command)) {
       return this.#shared
-        .run((client) => this.#send(client, command, args, timeoutMs, route, false))
+        .run((client) => this.#send(client, command, args, call, route, false))
         .catch((error: unknown) => {
           // Taking the shared client failed (a core acquire error, or a failed connect): as for a leased command.
           if (error instanceof PoolError) unwrapCreateError(error);
           throw this.#typed(error, command, timeoutMs);
         });
     }
-    return this.#runLeased(command, args, timeoutMs, route);
+    return this.#runLeased(command, args, call, route);
   }
 
-  async #runLeased(command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined): Promise<RedisReply> {
+  async #runLeased(command: string, args: RedisArgument[], call: Call, route: number | string | undefined): Promise<RedisReply> {
+    const { timeoutMs } = call;
     const client = await this.#pool.acquire().catch(unwrapCreateError);
     try {
-      return await this.#send(client, command, args, timeoutMs, route, true);
+      return await this.#send(client, command, args, call, route, true);
     } catch (error) {
       throw this.#typed(error, command, timeoutMs);
     } finally {
@@ -204,17 +254,29 @@ export class ClusterPool implements CommandExecutor {
   }
 
   /** Builds the command for ioredis and sends it: through the write batcher for a leased client, else at once. */
-  #send(client: Cluster, command: string, args: RedisArgument[], timeoutMs: number, route: number | string | undefined, batched: boolean): Promise<unknown> {
+  #send(client: Cluster, command: string, args: RedisArgument[], call: Call, route: number | string | undefined, batched: boolean): Promise<unknown> {
     // Resolved before the command exists: a timer armed on a command never sent would reject unobserved.
     const node = typeof route === 'string' ? nodeOf(client, route) : undefined;
-    const options = { replyEncoding: this.#options.encoding };
-    // ioredis looks commands up in lower case (readonly flag for scaleReads, key positions).
-    const name = command.toLowerCase();
+    const { name, replyEncoding } = commandShape(command, call.reply, this.#options.encoding);
+    // The read-only flag lets ioredis send it to a replica with readFromReplicas (it looks names up in lower case).
+    const options = { replyEncoding, readOnly: isReadOnlyCommand(command) };
     const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
-    if (timeoutMs !== Infinity) pending.setTimeout(Math.min(timeoutMs, 2 ** 31 - 1));
+    if (call.timeoutMs !== Infinity) pending.setTimeout(Math.min(call.timeoutMs, 2 ** 31 - 1));
     if (batched) return this.#writes.write(node ?? client, pending);
     void (node ?? client).sendCommand(pending);
     return pending.promise;
+  }
+
+  /** Runs a batch on one leased cluster client, where its keys or its target say (see `cluster-batch.ts`). */
+  async #execBatch(kind: 'multi' | 'pipeline', commands: readonly RecordedCommand[], target: Target | undefined): Promise<BatchReplies> {
+    const route = batchRoute(kind, commands, target);
+    const client = await this.#pool.acquire().catch(unwrapCreateError);
+    try {
+      const context = { redactor: this.#redactor, readTimeoutMs: this.#options.readTimeoutMs, onBroken: () => this.#factory.markBroken(client), onChanged: () => this.#factory.markBroken(client) };
+      return await execBatchOn(batchClient(client, route), kind, commands, context);
+    } finally {
+      await this.#pool.release(client);
+    }
   }
 
   #typed(error: unknown, command: string, timeoutMs: number): unknown {
@@ -225,15 +287,10 @@ export class ClusterPool implements CommandExecutor {
   }
 }
 
-/** The connection of a cluster client to one node, by `host:port`. */
-function nodeOf(client: Cluster, node: string): Redis {
-  const wanted = parseHostPort(node, 6379);
-  const nodes = client.nodes('all');
-  const names = nodes.map((candidate) => formatHostPort(String(candidate.options.host), Number(candidate.options.port)));
-  const index = wanted === undefined ? -1 : names.indexOf(formatHostPort(wanted.host, wanted.port));
-  const found = nodes[index];
-  if (found === undefined) throw new UnknownNodeError(node, names);
-  return found;
+/** The timeout and reply decoding of one call. */
+interface Call {
+  readonly timeoutMs: number;
+  readonly reply: IoredisReply | undefined;
 }
 
 function splitOptions(options: ClusterPoolOptions): {

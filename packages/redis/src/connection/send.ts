@@ -22,7 +22,20 @@ export interface CommandOptions {
    * ```
    */
   timeoutMs?: number;
+  /**
+   * Decode the reply as ioredis' own method of this command does instead of raw: `'string'` as `redis.hgetall()`
+   * (strings, with ioredis' reply transforms such as HGETALL to an object), `'buffer'` as `redis.hgetallBuffer()`.
+   * Absent: the raw reply, decoded per the pool's `encoding`. `pool.commands` sets it for every call.
+   * @example
+   * ```ts
+   * const user = await redis.executeWith({ ioredisReply: 'string' }, 'hgetall', 'user:42'); // { name: 'Ada' }
+   * ```
+   */
+  ioredisReply?: IoredisReply;
 }
+
+/** How a reply is decoded as ioredis' typed methods do: `'string'` (`redis.get`) or `'buffer'` (`redis.getBuffer`). */
+export type IoredisReply = 'string' | 'buffer';
 
 /** Largest delay a Node timer honours; longer ones fire at once. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -65,6 +78,55 @@ function isValidName(command: string): boolean {
   return true;
 }
 
+/** One call of `executeWith`, split: the options (undefined when the call started with the command), the command, its arguments. */
+export interface SplitCall {
+  readonly options: CommandOptions | undefined;
+  readonly command: string;
+  readonly args: RedisArgument[];
+}
+
+/**
+ * Splits `executeWith(options, command, ...args)` or `executeWith(command, ...args)` and checks it.
+ * @throws InvalidArgumentError (`INVALID_ARGUMENT`) for options that are not an object, a bad name or argument.
+ */
+export function splitCall(first: CommandOptions | string | undefined, rest: RedisArgument[]): SplitCall {
+  if (typeof first === 'string') {
+    validateCommand(first, rest);
+    return { options: undefined, command: first, args: rest };
+  }
+  if (first !== undefined && (first === null || typeof first !== 'object')) {
+    throw new InvalidArgumentError(`options must be an object or undefined, got ${first === null ? 'null' : typeof first}`);
+  }
+  const command: unknown = rest[0];
+  const args = rest.slice(1);
+  validateCommand(command, args);
+  return { options: first, command, args };
+}
+
+/**
+ * The reply decoding a call asked for (`options.ioredisReply`), checked.
+ * @throws InvalidArgumentError (`INVALID_ARGUMENT`) for anything but `'string'`, `'buffer'` or undefined.
+ */
+export function replyOf(options: CommandOptions | undefined): IoredisReply | undefined {
+  const reply = options?.ioredisReply;
+  if (reply === undefined || reply === 'string' || reply === 'buffer') return reply;
+  throw new InvalidArgumentError(`ioredisReply must be 'string' or 'buffer', got ${JSON.stringify(reply)}`);
+}
+
+/**
+ * The name and reply encoding of one call's ioredis Command. Raw (`reply` undefined): the name upper-cased, so none
+ * of ioredis' reply transforms (keyed by lower-case names) applies, decoded per the pool's `encoding`. Typed: the
+ * name as given (lower case from `pool.commands`, as ioredis' methods send it), decoded to strings or Buffers.
+ */
+export function commandShape(
+  command: string,
+  reply: IoredisReply | undefined,
+  encoding: BufferEncoding | null,
+): { readonly name: string; readonly replyEncoding: BufferEncoding | null } {
+  if (reply === undefined) return { name: command.toUpperCase(), replyEncoding: encoding };
+  return { name: command, replyEncoding: reply === 'string' ? 'utf8' : null };
+}
+
 /** The read timeout of one call: the option if given, else `readTimeoutMs` plus the command's own block time. */
 export function timeoutFor(command: string, args: readonly unknown[], readTimeoutMs: number, options?: CommandOptions): number {
   if (options?.timeoutMs !== undefined) {
@@ -90,13 +152,15 @@ export async function sendOn(
   args: readonly RedisArgument[],
   timeoutMs: number,
   context: SendContext,
+  reply?: IoredisReply,
 ): Promise<RedisReply> {
   if (!isReady(connection)) {
     context.onBroken(connection);
     throw notSent(command, connection.status);
   }
   // The rest-parameter array is already the caller's own copy.
-  const pending = new Command(command, args as RedisArgument[], { replyEncoding: context.encoding });
+  const { name, replyEncoding } = commandShape(command, reply, context.encoding);
+  const pending = new Command(name, args as RedisArgument[], { replyEncoding });
   // ioredis arms commandTimeout (readTimeoutMs) itself; a different limit is set first, and then it leaves it alone.
   if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
   try {

@@ -1,11 +1,12 @@
 import type { CloseOptions, PoolStats } from '@pool/core';
 import type { Redis } from 'ioredis';
-import { commandKeys } from '../routing/command-keys.js';
+import { batchKeys, commandKeys } from '../routing/command-keys.js';
 import { InvalidRedisOptionError } from '../errors.js';
 import { keyBucket, type RedisKey } from '../routing/hash-slot.js';
 import type { RedisPoolOptions } from '../options.js';
 import { createRedisPool } from '../single/redis-pool.js';
-import { validateCommand, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
+import { splitCall, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
+import { RedisCommands, type BatchReplies, type RecordedCommand } from '../typed/redis-commands.js';
 import {
   CrossSlotError,
   NoTargetError,
@@ -50,6 +51,17 @@ export class HashPool<C = Redis> implements CommandExecutor {
   readonly #byName: ReadonlyMap<string, number>;
 
   /**
+   * ioredis' typed command methods, each on the bucket of its key like {@link HashPool.execute} (keyless ones
+   * through `on(target).commands`); `commands.multi()` / `pipeline()` run on one connection of the bucket of their
+   * keys. See {@link RedisCommands}.
+   * @example
+   * ```ts
+   * const name: string | null = await shards.commands.get('user:42');
+   * ```
+   */
+  readonly commands: RedisCommands;
+
+  /**
    * @param buckets - the bucket pools in order, each with its name (`host:port`, or a master name).
    * @throws InvalidRedisOptionError (`INVALID_OPTION`) for no buckets or a repeated name.
    */
@@ -63,6 +75,10 @@ export class HashPool<C = Redis> implements CommandExecutor {
       byName.set(name, index);
     }
     this.#byName = byName;
+    this.commands = new RedisCommands({
+      executeWith: (options, command, ...args) => this.executeWith(options, command, ...args),
+      execBatch: (kind, commands) => this.#execBatch(kind, commands),
+    });
   }
 
   /** The bucket names, in order. */
@@ -83,9 +99,11 @@ export class HashPool<C = Redis> implements CommandExecutor {
     return this.executeWith(undefined, command, ...args);
   }
 
-  /** {@link HashPool.execute} with per-call options. */
-  async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    validateCommand(command, args);
+  /** {@link HashPool.execute} with per-call options; without options, the same as `execute`. */
+  executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  executeWith(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  async executeWith(first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> {
+    const { options, command, args } = splitCall(first, rest);
     return this.#bucket(this.#bucketOfCommand(command, args)).executeWith(options, command, ...args);
   }
 
@@ -104,7 +122,11 @@ export class HashPool<C = Redis> implements CommandExecutor {
     return {
       node: this.#nodeName(index),
       execute: (command, ...args) => bucket.execute(command, ...args),
-      executeWith: (options, command, ...args) => bucket.executeWith(options, command, ...args),
+      executeWith: async (first: CommandOptions | string | undefined, ...rest: RedisArgument[]) => {
+        const { options, command, args } = splitCall(first, rest);
+        return bucket.executeWith(options, command, ...args);
+      },
+      commands: bucket.commands,
       use: (fn) => bucket.use(fn),
     };
   }
@@ -137,8 +159,18 @@ export class HashPool<C = Redis> implements CommandExecutor {
     return this.#names[index] ?? String(index);
   }
 
+  /** A batch of `commands.multi()` / `pipeline()` runs on the bucket of all its keys, through that bucket's commands. */
+  async #execBatch(kind: 'multi' | 'pipeline', commands: readonly RecordedCommand[]): Promise<BatchReplies> {
+    const index = this.#bucketOfKeys(kind === 'multi' ? 'MULTI' : 'PIPELINE', batchKeys(commands));
+    const replay = commands.map((command) => [...command.replay]);
+    return this.#bucket(index).commands[kind](replay).exec();
+  }
+
   #bucketOfCommand(command: string, args: readonly RedisArgument[]): number {
-    const keys = commandKeys(command, args);
+    return this.#bucketOfKeys(command, commandKeys(command, args));
+  }
+
+  #bucketOfKeys(command: string, keys: readonly RedisKey[]): number {
     const [first] = keys;
     if (first === undefined) throw new NoTargetError(command);
     const index = this.bucketOf(first);

@@ -46,3 +46,8 @@ export function isReadOnlyCommand(command: string): boolean {
   const name = command.toLowerCase();
   return commands.exists(name) && commands.hasFlag(name, 'readonly');
 }
+
+/** The keys of several commands, in order: what a batch (`commands.multi()`, `pipeline()`) is routed by. */
+export function batchKeys(commands: readonly { readonly name: string; readonly args: readonly unknown[] }[]): RedisKey[] {
+  return commands.flatMap((command) => commandKeys(command.name, command.args));
+}

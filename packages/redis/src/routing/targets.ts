@@ -2,6 +2,7 @@ import { PoolError } from '@pool/core';
 import { InvalidArgumentError, RedisPoolError } from '../errors.js';
 import type { RedisKey } from './hash-slot.js';
 import type { CommandOptions, RedisArgument, RedisReply } from '../connection/send.js';
+import type { RedisCommands } from '../typed/redis-commands.js';
 
 /**
  * Where a command of a multi-server pool goes when its node cannot (or should not) be derived from its keys.
@@ -33,6 +34,10 @@ export interface CommandExecutor {
   execute(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
   /** {@link CommandExecutor.execute} with per-call options, e.g. `{ timeoutMs }`. */
   executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  /** {@link CommandExecutor.execute}: `executeWith` without options. */
+  executeWith(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  /** ioredis' typed command methods, routed the same way (see `RedisCommands`). */
+  readonly commands: RedisCommands;
 }
 
 /** A command has no key and no target was given, so no node can be chosen. Nothing was sent. */

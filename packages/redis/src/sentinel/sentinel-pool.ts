@@ -5,7 +5,8 @@ import { isReadOnlyCommand } from '../routing/command-keys.js';
 import { RedisPoolError, RedisReplyError, type RedisConnectionError, type RedisTimeoutError } from '../errors.js';
 import type { RedisPoolOptions } from '../options.js';
 import { RedisPool, createRedisPool } from '../single/redis-pool.js';
-import { validateCommand, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
+import { splitCall, validateCommand, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
+import { RedisCommands } from '../typed/redis-commands.js';
 import { createWatch, parseSentinelOptions, type SentinelPoolOptions } from './sentinel-options.js';
 import { addressText, type NodeAddress, type SentinelWatch } from './sentinel-watch.js';
 import type { CommandExecutor } from '../routing/targets.js';
@@ -52,6 +53,23 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   };
 
   /**
+   * ioredis' typed command methods, run like {@link SentinelPool.execute} (on the master, read-only ones on a
+   * replica with `readFromReplicas`, retried across a failover as `execute` is); `commands.multi()` / `pipeline()`
+   * run on one connection to the master. See {@link RedisCommands}.
+   * @example
+   * ```ts
+   * const visits: number = await redis.commands.incr('visits');
+   * ```
+   */
+  readonly commands: RedisCommands = new RedisCommands({
+    executeWith: (options, command, ...args) => this.executeWith(options, command, ...args),
+    execBatch: async (kind, commands) => {
+      const replay = commands.map((command) => [...command.replay]);
+      return (await this.#currentMaster()).pool.commands[kind](replay).exec();
+    },
+  });
+
+  /**
    * @param watch - a shared sentinel watch (sentinel hash pools share one); made from the options when absent.
    * @internal Create sentinel pools with {@link createSentinelPool}; the constructor's shape may change.
    * @throws InvalidRedisOptionError (`INVALID_OPTION`) and `@pool/core`'s InvalidOptionError.
@@ -94,13 +112,20 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
    * await redis.execute('SET', 'k', 'v');
    * ```
    */
-  execute(command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    return this.executeWith(undefined, command, ...args);
+  async execute(command: string, ...args: RedisArgument[]): Promise<RedisReply> {
+    validateCommand(command, args);
+    return this.#execute(undefined, command, args);
   }
 
-  /** {@link SentinelPool.execute} with per-call options. */
-  async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    validateCommand(command, args);
+  /** {@link SentinelPool.execute} with per-call options; without options, the same as `execute`. */
+  executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  executeWith(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  async executeWith(first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> {
+    const { options, command, args } = splitCall(first, rest);
+    return this.#execute(options, command, args);
+  }
+
+  async #execute(options: CommandOptions | undefined, command: string, args: RedisArgument[]): Promise<RedisReply> {
     const readOnly = isReadOnlyCommand(command);
     if (this.#readFromReplicas && readOnly) {
       const replica = await this.#randomReplica();

@@ -1,13 +1,15 @@
 import { AsyncResource } from 'node:async_hooks';
 import { AcquireTimeoutError, PoolClosedError, type Pool } from '@pool/core';
 import type { Redis } from 'ioredis';
-import { sendOn, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
+import { sendOn, type IoredisReply, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
 
 /** One queued command of multiplexed mode. */
 interface Job {
   readonly command: string;
   readonly args: readonly RedisArgument[];
   readonly timeoutMs: number;
+  /** Decode as ioredis' typed method (`pool.commands`); undefined: raw. */
+  readonly reply: IoredisReply | undefined;
   /** When its wait for a connection runs out (`performance.now()` clock): submit time + `acquireTimeoutMs`. */
   readonly deadline: number;
   /** The caller's async context, taken when the job had to wait, so it is written in it. */
@@ -101,16 +103,16 @@ export class Multiplexer {
    * Sends a command as soon as a connection has room.
    * @throws PoolClosedError (`POOL_CLOSED`) as a rejection after {@link Multiplexer.close}.
    */
-  submit(command: string, args: readonly RedisArgument[], timeoutMs: number): Promise<RedisReply> {
+  submit(command: string, args: readonly RedisArgument[], timeoutMs: number, reply?: IoredisReply): Promise<RedisReply> {
     if (this.#closed || this.#pool.isClosed) return Promise.reject(new PoolClosedError());
     if (this.#head === this.#queue.length) {
       // Fast path, in the caller's own async context: a held connection has room now.
       const shared = this.#leastLoaded(performance.now());
-      if (shared !== undefined && shared.inFlight < this.#rules.maxInFlight) return this.#send(shared, command, args, timeoutMs);
+      if (shared !== undefined && shared.inFlight < this.#rules.maxInFlight) return this.#send(shared, command, args, timeoutMs, reply);
     }
     return new Promise<RedisReply>((resolve, reject) => {
       const deadline = performance.now() + this.#rules.acquireTimeoutMs;
-      this.#queue.push({ command, args, timeoutMs, deadline, context: new AsyncResource('pool.redis.multiplex'), resolve, reject });
+      this.#queue.push({ command, args, timeoutMs, reply, deadline, context: new AsyncResource('pool.redis.multiplex'), resolve, reject });
       this.#pump();
     });
   }
@@ -163,11 +165,11 @@ export class Multiplexer {
 
   #sendQueued(shared: Shared, job: Job): void {
     job.context.runInAsyncScope(() => {
-      this.#send(shared, job.command, job.args, job.timeoutMs).then(job.resolve, job.reject);
+      this.#send(shared, job.command, job.args, job.timeoutMs, job.reply).then(job.resolve, job.reject);
     });
   }
 
-  #send(shared: Shared, command: string, args: readonly RedisArgument[], timeoutMs: number): Promise<RedisReply> {
+  #send(shared: Shared, command: string, args: readonly RedisArgument[], timeoutMs: number, reply: IoredisReply | undefined): Promise<RedisReply> {
     shared.inFlight++;
     if (!shared.isCorked) {
       // Commands sent in the same tick leave in one write (one syscall), as ioredis' auto-pipelining does.
@@ -175,7 +177,7 @@ export class Multiplexer {
       shared.connection.stream.cork();
       process.nextTick(uncork, shared);
     }
-    return sendOn(shared.connection, command, args, timeoutMs, this.#context).then(
+    return sendOn(shared.connection, command, args, timeoutMs, this.#context, reply).then(
       (reply) => {
         this.#settled(shared);
         return reply;

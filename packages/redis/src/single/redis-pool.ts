@@ -9,7 +9,21 @@ import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions }
 import { Subscriber, resolveSubscriberOptions, type SubscriberOptions } from './pubsub.js';
 import { Redactor } from '../redact.js';
 import { WriteBatcher } from '../connection/write-batcher.js';
-import { sendOn, timeoutFor, validateCommand, wasNotSent, type CommandOptions, type RedisArgument, type RedisReply, type SendContext } from '../connection/send.js';
+import {
+  replyOf,
+  sendOn,
+  splitCall,
+  timeoutFor,
+  validateCommand,
+  wasNotSent,
+  type CommandOptions,
+  type IoredisReply,
+  type RedisArgument,
+  type RedisReply,
+  type SendContext,
+} from '../connection/send.js';
+import { execBatchOn } from '../typed/exec-batch.js';
+import { RedisCommands } from '../typed/redis-commands.js';
 import type { Redis as RedisConnection } from 'ioredis';
 
 /** What {@link RedisPool.stats} returns: `@pool/core`'s stats and the multiplexer's. */
@@ -42,6 +56,17 @@ export class RedisPool {
   readonly #multiplexer: Multiplexer | undefined;
 
   /**
+   * ioredis' typed command methods, run like {@link RedisPool.execute}: `await redis.commands.get(key)` is a
+   * `string | null`, `hgetall` an object, `getBuffer` a `Buffer | null`, whatever the pool's `encoding`.
+   * `commands.multi()` and `commands.pipeline()` run on one connection leased at `exec()`. See {@link RedisCommands}.
+   * @example
+   * ```ts
+   * const visits: number = await redis.commands.incr('visits');
+   * ```
+   */
+  readonly commands: RedisCommands;
+
+  /**
    * @param options - see {@link RedisPoolOptions}.
    * @throws InvalidRedisOptionError (`INVALID_OPTION`), InvalidRedisUrlError (`INVALID_URL`), and `@pool/core`'s
    *   InvalidOptionError (`INVALID_OPTION`) for a bad pool option.
@@ -61,6 +86,18 @@ export class RedisPool {
     const batcher = new WriteBatcher((sink) => isReady(sink as RedisConnection));
     this.#exclusiveContext = { ...this.#context, write: (connection, command) => batcher.write(connection, command) };
     this.#multiplexer = this.#options.multiplex ? new Multiplexer(this.#pool, this.#context, this.#multiplexerRules()) : undefined;
+    this.commands = new RedisCommands({
+      executeWith: (callOptions, command, ...args) => this.executeWith(callOptions, command, ...args),
+      execBatch: (kind, commands) =>
+        this.use((connection) =>
+          execBatchOn(connection, kind, commands, {
+            redactor: this.#redactor,
+            readTimeoutMs: this.#options.readTimeoutMs,
+            onBroken: () => this.#factory.markBroken(connection),
+            onChanged: () => this.#factory.retire(connection),
+          }),
+        ),
+    });
   }
 
   /** The `@pool/core` pool underneath, for its events (`create`, `destroy`, `error`, `leak`, ...). */
@@ -96,7 +133,13 @@ export class RedisPool {
    * ```
    */
   execute(command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    return this.executeWith(undefined, command, ...args);
+    try {
+      validateCommand(command, args);
+      return this.#execute(undefined, command, args);
+    } catch (error) {
+      // Every failure is a rejection, as from executeWith.
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -106,13 +149,21 @@ export class RedisPool {
    * const job = await redis.executeWith({ timeoutMs: 120_000 }, 'BLPOP', 'jobs', 100);
    * ```
    */
-  async executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    validateCommand(command, args);
+  executeWith(options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  /** {@link RedisPool.execute}: `executeWith` without options. */
+  executeWith(command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  async executeWith(first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> {
+    const { options, command, args } = splitCall(first, rest);
+    return this.#execute(options, command, args);
+  }
+
+  async #execute(options: CommandOptions | undefined, command: string, args: RedisArgument[]): Promise<RedisReply> {
     const timeoutMs = timeoutFor(command, args, this.#options.readTimeoutMs, options);
+    const reply = replyOf(options);
     if (this.#multiplexer !== undefined && isShareable(command)) {
-      return this.#multiplexer.submit(command, args, timeoutMs).catch(unwrapCreateError);
+      return this.#multiplexer.submit(command, args, timeoutMs, reply).catch(unwrapCreateError);
     }
-    return this.#executeExclusive(command, args, timeoutMs);
+    return this.#executeExclusive(command, args, timeoutMs, reply);
   }
 
   /**
@@ -120,12 +171,12 @@ export class RedisPool {
    * connection closed before the write, e.g. killed while idle) runs again on another connection, at most `size`
    * more times: each try takes a different connection, and a closed one is never handed out twice.
    */
-  async #executeExclusive(command: string, args: RedisArgument[], timeoutMs: number): Promise<RedisReply> {
+  async #executeExclusive(command: string, args: RedisArgument[], timeoutMs: number, reply: IoredisReply | undefined): Promise<RedisReply> {
     for (let attempt = 0; ; attempt++) {
       let connection = await this.#pool.acquire().catch(unwrapCreateError);
       if (!this.#factory.isUsable(connection)) connection = await this.#replaceUnusable(connection, undefined);
       try {
-        return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext);
+        return await sendOn(connection, command, args, timeoutMs, this.#exclusiveContext, reply);
       } catch (error) {
         if (!wasNotSent(error) || attempt >= this.#pool.size || this.#pool.isClosed) throw error;
       } finally {
@@ -177,9 +228,13 @@ export class RedisPool {
    * await redis.use((connection) => redis.executeOn(connection, { timeoutMs: 60_000 }, 'BLPOP', 'jobs', 50));
    * ```
    */
-  async executeOn(connection: Redis, options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply> {
-    validateCommand(command, args);
-    return sendOn(connection, command, args, timeoutFor(command, args, this.#options.readTimeoutMs, options), this.#context);
+  executeOn(connection: Redis, options: CommandOptions | undefined, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  /** {@link RedisPool.executeOn} without options. */
+  executeOn(connection: Redis, command: string, ...args: RedisArgument[]): Promise<RedisReply>;
+  async executeOn(connection: Redis, first: CommandOptions | string | undefined, ...rest: RedisArgument[]): Promise<RedisReply> {
+    const { options, command, args } = splitCall(first, rest);
+    const timeoutMs = timeoutFor(command, args, this.#options.readTimeoutMs, options);
+    return sendOn(connection, command, args, timeoutMs, this.#context, replyOf(options));
   }
 
   /**
