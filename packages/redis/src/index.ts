@@ -10,7 +10,7 @@ export type { CommandOptions, IoredisReply, RedisArgument, RedisReply } from './
 export type { RedisCommands, BatchReplies } from './typed/redis-commands.js';
 export type { BulkCommand, BulkResult } from './single/bulk.js';
 export { Subscriber } from './single/pubsub.js';
-export type { SubscriberMessage, SubscriberOptions } from './single/pubsub.js';
+export type { SubscriberMessage, SubscriberOptions, DataOf } from './single/pubsub.js';
 export {
   RedisPoolError,
   RedisReplyError,

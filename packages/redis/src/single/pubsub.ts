@@ -2,15 +2,21 @@ import type { Redis } from 'ioredis';
 import { InvalidRedisOptionError, RedisConnectionError, SubscriberClosedError, type RedisPoolError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 
-/** One message received by a {@link Subscriber}. Strings with an `encoding`, Buffers without. */
-export interface SubscriberMessage {
+/**
+ * One message received by a {@link Subscriber}: `Data` is `string` when the pool has an `encoding`, `Buffer` when it
+ * has none (`SubscriberMessage` alone: either).
+ */
+export interface SubscriberMessage<Data extends string | Buffer = string | Buffer> {
   /** The channel it was published to. */
-  readonly channel: string | Buffer;
+  readonly channel: Data;
   /** The payload. */
-  readonly message: string | Buffer;
+  readonly message: Data;
   /** The pattern that matched, for messages received through `psubscribe`. */
-  readonly pattern?: string | Buffer;
+  readonly pattern?: Data;
 }
+
+/** What a pool with this `encoding` delivers: strings with an encoding, Buffers with `null`. */
+export type DataOf<Encoding extends BufferEncoding | null> = Encoding extends null ? Buffer : string;
 
 /** Options of `RedisPool.subscriber()`. */
 export interface SubscriberOptions {
@@ -28,8 +34,8 @@ export interface SubscriberOptions {
 export const SUBSCRIBER_HIGH_WATER_MARK = 1000;
 
 /** A waiting `next()` of an iterator. */
-interface Reader {
-  readonly resolve: (result: IteratorResult<SubscriberMessage>) => void;
+interface Reader<Data extends string | Buffer> {
+  readonly resolve: (result: IteratorResult<SubscriberMessage<Data>>) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -51,13 +57,13 @@ interface Reader {
  * await subscriber.close();
  * ```
  */
-export class Subscriber implements AsyncIterable<SubscriberMessage> {
+export class Subscriber<Data extends string | Buffer = string | Buffer> implements AsyncIterable<SubscriberMessage<Data>> {
   readonly #connection: Redis;
   readonly #redactor: Redactor;
   readonly #encoding: BufferEncoding | null;
-  readonly #buffered: SubscriberMessage[] = [];
+  readonly #buffered: SubscriberMessage<Data>[] = [];
   #bufferedHead = 0;
-  readonly #readers: Reader[] = [];
+  readonly #readers: Reader<Data>[] = [];
   readonly #highWaterMark: number;
   #failure: RedisPoolError | undefined = undefined;
   #closed = false;
@@ -123,7 +129,7 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
    * Reads messages in arrival order until `close()`; throws `REDIS_CONNECTION` if the connection dies. Leaving the
    * loop early (break, return, throw) closes the subscriber, as `close()` does.
    */
-  [Symbol.asyncIterator](): AsyncIterator<SubscriberMessage> {
+  [Symbol.asyncIterator](): AsyncIterator<SubscriberMessage<Data>> {
     return {
       next: () => this.#next(),
       return: async () => {
@@ -134,9 +140,9 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
     };
   }
 
-  #next(): Promise<IteratorResult<SubscriberMessage>> {
+  #next(): Promise<IteratorResult<SubscriberMessage<Data>>> {
     if (this.#bufferedHead < this.#buffered.length) {
-      const value = this.#buffered[this.#bufferedHead] as SubscriberMessage;
+      const value = this.#buffered[this.#bufferedHead] as SubscriberMessage<Data>;
       this.#bufferedHead++;
       if (this.#bufferedHead === this.#buffered.length) {
         this.#buffered.length = 0;
@@ -156,7 +162,7 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
     return new Promise((resolve, reject) => this.#readers.push({ resolve, reject }));
   }
 
-  #push(message: SubscriberMessage): void {
+  #push(message: SubscriberMessage<Data>): void {
     if (this.#closed) return;
     const reader = this.#readers.shift();
     if (reader !== undefined) {
@@ -191,8 +197,9 @@ export class Subscriber implements AsyncIterable<SubscriberMessage> {
     }
   }
 
-  #decode(value: Buffer): string | Buffer {
-    return this.#encoding === null ? value : value.toString(this.#encoding);
+  /** `Data` is the pool's choice, made with this very encoding: a Buffer without one, a string with one. */
+  #decode(value: Buffer): Data {
+    return (this.#encoding === null ? value : value.toString(this.#encoding)) as Data;
   }
 }
 

@@ -6,7 +6,7 @@ import { unwrapCreateError } from '../errors.js';
 import { RedisConnectionFactory, isReady } from '../connection/factory.js';
 import { Multiplexer, type MultiplexerRules } from './multiplex.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from '../options.js';
-import { Subscriber, resolveSubscriberOptions, type SubscriberOptions } from './pubsub.js';
+import { Subscriber, resolveSubscriberOptions, type DataOf, type SubscriberOptions } from './pubsub.js';
 import { Redactor } from '../redact.js';
 import { WriteBatcher } from '../connection/write-batcher.js';
 import {
@@ -45,7 +45,7 @@ export interface RedisPoolStats extends PoolStats {
  * are `@pool/core` errors (`POOL_EXHAUSTED`, `POOL_CLOSED`, ...), except that a failed connect surfaces as the
  * typed Redis error itself instead of `CREATE_FAILED`.
  */
-export class RedisPool {
+export class RedisPool<Encoding extends BufferEncoding | null = BufferEncoding | null> {
   readonly #options: ResolvedRedisOptions;
   readonly #factory: RedisConnectionFactory;
   readonly #pool: Pool<Redis>;
@@ -315,10 +315,10 @@ export class RedisPool {
    * const subscriber = await redis.subscriber({ highWaterMark: 10_000 });
    * ```
    */
-  async subscriber(options?: SubscriberOptions): Promise<Subscriber> {
+  async subscriber(options?: SubscriberOptions): Promise<Subscriber<DataOf<Encoding>>> {
     const { highWaterMark } = resolveSubscriberOptions(options);
     const connection = await this.#factory.create();
-    return new Subscriber(connection, this.#redactor, this.#options.encoding, highWaterMark);
+    return new Subscriber<DataOf<Encoding>>(connection, this.#redactor, this.#options.encoding, highWaterMark);
   }
 
   /** Changes the pool size; see `@pool/core`'s `Pool.resize`. */
@@ -354,6 +354,11 @@ export class RedisPool {
  * await redis.close();
  * ```
  */
+export function createRedisPool<Encoding extends BufferEncoding>(options: RedisPoolOptions & { encoding: Encoding }): RedisPool<Encoding>;
+/** A pool without `encoding`: Buffers, so its subscribers deliver Buffers. */
+export function createRedisPool(options: RedisPoolOptions & { encoding?: null | undefined }): RedisPool<null>;
+/** A pool whose `encoding` is not known to the compiler: its subscribers deliver strings or Buffers. */
+export function createRedisPool(options: RedisPoolOptions): RedisPool;
 export function createRedisPool(options: RedisPoolOptions): RedisPool {
   return new RedisPool(options);
 }

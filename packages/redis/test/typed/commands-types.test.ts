@@ -8,6 +8,8 @@ import {
   type RedisPool,
   type SentinelHashPool,
   type SentinelPool,
+  type Subscriber,
+  type SubscriberMessage,
 } from '../../src/index.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -62,6 +64,19 @@ async function wrongTypes(redis: RedisPool, cluster: ClusterPool): Promise<void>
   void [count, text, pairs];
 }
 
+/** Subscriber messages are typed by the pool's encoding. */
+async function subscriberTypes(utf8: RedisPool<'utf8'>, buffers: RedisPool<null>, either: RedisPool): Promise<void> {
+  expectTypeOf(await utf8.subscriber()).toEqualTypeOf<Subscriber<string>>();
+  expectTypeOf(await buffers.subscriber()).toEqualTypeOf<Subscriber<Buffer>>();
+  for await (const message of await utf8.subscriber()) expectTypeOf(message).toEqualTypeOf<SubscriberMessage<string>>();
+  expectTypeOf(createRedisPool({ host: 'h', encoding: 'utf8' })).toEqualTypeOf<RedisPool<'utf8'>>();
+  expectTypeOf(createRedisPool({ host: 'h' })).toEqualTypeOf<RedisPool<null>>();
+  expectTypeOf(await either.subscriber()).toEqualTypeOf<Subscriber<string | Buffer>>();
+  // A pool of either kind is still a RedisPool.
+  const pools: RedisPool[] = [utf8, buffers];
+  void pools;
+}
+
 /** executeOn and executeWith need no `undefined` when there are no options. */
 async function withoutOptions(redis: RedisPool): Promise<void> {
   await redis.use((connection) => redis.executeOn(connection, 'GET', 'k'));
@@ -70,7 +85,7 @@ async function withoutOptions(redis: RedisPool): Promise<void> {
 
 describe('typed commands (types checked by tsc)', () => {
   let server: RedisServer;
-  let redis: RedisPool;
+  let redis: RedisPool<'utf8'>;
 
   beforeAll(async () => {
     server = await RedisServer.start();
@@ -83,7 +98,7 @@ describe('typed commands (types checked by tsc)', () => {
   });
 
   it('the type assertions are functions tsc compiles and the test never calls', () => {
-    expect([replyTypes, wrongTypes, withoutOptions].map((check) => typeof check)).toEqual(['function', 'function', 'function']);
+    expect([replyTypes, wrongTypes, withoutOptions, subscriberTypes].map((check) => typeof check)).toEqual(['function', 'function', 'function', 'function']);
   });
 
   it('the typed replies are what the types promise at run time too', async () => {
@@ -92,5 +107,20 @@ describe('typed commands (types checked by tsc)', () => {
     const value: string | null = await redis.commands.get('typed:k');
     const buffer: Buffer | null = await redis.commands.getBuffer('typed:k');
     expect([incremented, value, buffer]).toEqual([42, '42', Buffer.from('42')]);
+  });
+
+  it('a subscriber delivers strings from a pool with an encoding and Buffers from one without, as typed', async () => {
+    const buffers = createRedisPool({ host: '127.0.0.1', port: server.port, size: 1 });
+    const [text, bytes] = await Promise.all([redis.subscriber(), buffers.subscriber()]);
+    try {
+      await Promise.all([text.subscribe('typed:news'), bytes.subscribe('typed:news')]);
+      expect(await redis.publish('typed:news', 'hello')).toBe(2);
+      const [textMessage, bytesMessage] = await Promise.all([text[Symbol.asyncIterator]().next(), bytes[Symbol.asyncIterator]().next()]);
+      const asText: string | undefined = textMessage.value?.message;
+      const asBytes: Buffer | undefined = bytesMessage.value?.message;
+      expect([asText, asBytes]).toEqual(['hello', Buffer.from('hello')]);
+    } finally {
+      await Promise.all([text.close(), bytes.close(), buffers.close()]);
+    }
   });
 });
