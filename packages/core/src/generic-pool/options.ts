@@ -29,7 +29,11 @@ export interface PromiseLibrary {
 export interface GenericPoolOptions {
   /** Most resources alive at once (idle + borrowed + being created). Minimum: 1. @default 1 */
   max?: number;
-  /** Resources kept ready in the background, created at start. Capped at `max`. @default 0 */
+  /**
+   * Idle resources kept ready in the background, created at start (the engine's `minIdle`). Capped at `max`.
+   * generic-pool counts borrowed resources toward `min`; here they do not, so under load up to `min` more may be
+   * alive, never more than `max`. @default 0
+   */
   min?: number;
   /** Most callers queued at once; the next one is rejected with "max waitingClients count exceeded". @default no limit */
   maxWaitingClients?: number;
