@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,6 +217,20 @@ describe('examples/from-generic-pool', () => {
 
   it('the generic-pool version runs and exits', async () => {
     const result = await runNode('examples/from-generic-pool/with-generic-pool.mjs');
+    expectCleanExit(result);
+    expect(result.stdout).toBe(expectedOutput);
+  });
+
+  it('the one-line migration (@pool/core/generic-pool) differs from the generic-pool version only in its import', () => {
+    const read = (file: string) => readFileSync(join(repoRoot, 'examples/from-generic-pool', file), 'utf8').split('\n');
+    const [theirs, ours] = [read('with-generic-pool.mjs'), read('with-generic-pool-api.mjs')];
+    // Line 1 is the file's own comment, line 2 the import; everything after is the same program.
+    expect(ours[1]).toMatch(/^import \{ createPool \} from '@pool\/core\/generic-pool';/);
+    expect(ours.slice(2)).toEqual(theirs.slice(2));
+  });
+
+  it('the one-line migration prints exactly the same and exits', async () => {
+    const result = await runNode('examples/from-generic-pool/with-generic-pool-api.mjs');
     expectCleanExit(result);
     expect(result.stdout).toBe(expectedOutput);
   });
