@@ -10,6 +10,7 @@ export type PoolErrorCode =
   | 'CREATE_FAILED'
   | 'CREATE_TIMEOUT'
   | 'DESTROY_FAILED'
+  | 'DESTROY_TIMEOUT'
   | 'VALIDATE_FAILED'
   | 'RELEASE_INVALID'
   | 'INVALID_OPTION'
@@ -122,7 +123,10 @@ export class PoolClosedError extends PoolError {
   }
 }
 
-/** A queued acquire waited longer than its timeout. `cause` is the last create error, if any. */
+/**
+ * A queued acquire waited longer than its timeout. `cause` is the latest create error that happened while this
+ * caller waited, if any (a stale one from before its wait is never attached).
+ */
 export class AcquireTimeoutError extends PoolError {
   /** Pool occupancy when the wait ran out. */
   readonly snapshot: PoolSnapshot;
@@ -152,10 +156,18 @@ export class CreateError extends PoolError {
   }
 }
 
-/** The factory's `create` did not settle within `createTimeoutMs`. */
+/**
+ * The factory's `create` did not settle within `createTimeoutMs` (or was still pending when a `close({ timeoutMs })`
+ * ran out). Counts as a create failure in every respect; whatever the create returns later is destroyed.
+ */
 export class CreateTimeoutError extends PoolError {
-  constructor(timeoutMs: number) {
-    super('CREATE_TIMEOUT', `Resource create timed out after ${timeoutMs} ms`);
+  constructor(timeoutMs: number, during: 'create' | 'close' = 'create') {
+    super(
+      'CREATE_TIMEOUT',
+      during === 'create'
+        ? `Resource create timed out after ${timeoutMs} ms`
+        : `Resource create still pending when close timed out after ${timeoutMs} ms`,
+    );
   }
 }
 
@@ -163,6 +175,21 @@ export class CreateTimeoutError extends PoolError {
 export class DestroyError extends PoolError {
   constructor(cause: unknown) {
     super('DESTROY_FAILED', `Resource destroy failed: ${describe(cause)}`, { cause });
+  }
+}
+
+/**
+ * The factory's `destroy` did not settle within `destroyTimeoutMs` (or before a `close({ timeoutMs })` ran out). The
+ * destroy counts as done (`stats().destroyed`), is counted in `destroyErrors` and emitted as `error`.
+ */
+export class DestroyTimeoutError extends PoolError {
+  constructor(timeoutMs: number, during: 'destroy' | 'close' = 'destroy') {
+    super(
+      'DESTROY_TIMEOUT',
+      during === 'destroy'
+        ? `Resource destroy timed out after ${timeoutMs} ms`
+        : `Resource destroy still pending when close timed out after ${timeoutMs} ms`,
+    );
   }
 }
 

@@ -16,6 +16,7 @@ export {
   CreateError,
   CreateTimeoutError,
   DestroyError,
+  DestroyTimeoutError,
   ReleaseError,
   InvalidOptionError,
   InvalidFactoryError,

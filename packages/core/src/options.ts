@@ -15,10 +15,11 @@ export interface Factory<T> {
   /** Releases everything the resource holds. Called exactly once per created resource. */
   destroy(resource: T): void | Promise<void>;
   /**
-   * Checks an idle resource before it is handed out. `false`, a throw, a rejection or a hang longer than
-   * `validateTimeoutMs` all mean "invalid": the resource is destroyed and the next one is tried.
+   * Checks an idle resource before it is handed out. Only `false`, a throw, a rejection or a hang longer than
+   * `validateTimeoutMs` mean "invalid" (the resource is destroyed and the next one is tried); any other answer, such
+   * as `'PONG'` from a ping, means valid (generic-pool's rule).
    */
-  validate?(resource: T): boolean | Promise<boolean>;
+  validate?(resource: T): unknown;
   /** Says on release whether the resource broke while in use (pyredis' `conn.closed`). A throw counts as broken. */
   isBroken?(resource: T): boolean;
 }
@@ -47,6 +48,12 @@ export interface PoolOptions {
   maxWaiting?: number;
   /** How long one `create()` may take before it is aborted with `CREATE_TIMEOUT`. Minimum: 1. @default 30000 */
   createTimeoutMs?: number;
+  /**
+   * How long one `destroy()` may take. One that does not settle in time is reported as `DESTROY_TIMEOUT`, counted in
+   * `destroyErrors`, and counts as done, so a stuck destroy never holds up `release()`, `resize()` or `close()`.
+   * Minimum: 1. @default 5000
+   */
+  destroyTimeoutMs?: number;
   /** How long one `validate()` may take before the resource counts as invalid. Minimum: 1. @default 5000 */
   validateTimeoutMs?: number;
   /** Idle resources unused this long are destroyed (down to `minIdle`). `Infinity` keeps them. @default Infinity */
@@ -60,9 +67,13 @@ export interface PoolOptions {
    * `Infinity` turns detection off (it costs a stack capture per acquire). @default Infinity
    */
   leakDetectionMs?: number;
-  /** First delay before the pool retries a failed create on its own; doubles per failure, with jitter. @default 100 */
+  /**
+   * First delay of the backoff after a create failure; doubles per failure, with jitter. A burst of creates failing
+   * together counts as one failure; while backing off at most one create (a probe) runs, and the first success ends
+   * the backoff. Minimum: 0. @default 100
+   */
   createRetryDelayMs?: number;
-  /** Cap of the retry delay. @default 5000 */
+  /** Cap of the backoff delay, so a recovered backend is found within about this long. Minimum: 0. @default 1000 */
   createRetryMaxDelayMs?: number;
   /**
    * Which idle resource `acquire()` takes: `'lifo'` the most recently released (keeps a small hot set, lets the rest
@@ -108,6 +119,8 @@ export const DEFAULTS = {
   maxWaiting: Infinity,
   /** See {@link PoolOptions.createTimeoutMs}. */
   createTimeoutMs: 30_000,
+  /** See {@link PoolOptions.destroyTimeoutMs}. */
+  destroyTimeoutMs: 5_000,
   /** See {@link PoolOptions.validateTimeoutMs}. */
   validateTimeoutMs: 5_000,
   /** See {@link PoolOptions.idleTimeoutMs}. */
@@ -121,7 +134,7 @@ export const DEFAULTS = {
   /** See {@link PoolOptions.createRetryDelayMs}. */
   createRetryDelayMs: 100,
   /** See {@link PoolOptions.createRetryMaxDelayMs}. */
-  createRetryMaxDelayMs: 5_000,
+  createRetryMaxDelayMs: 1_000,
   /** See {@link PoolOptions.idleOrder}. */
   idleOrder: 'lifo',
   /** See {@link PoolOptions.priorityRange}. */
@@ -167,6 +180,7 @@ export function resolveOptions(options: PoolOptions | undefined): ResolvedPoolOp
     acquireTimeoutMs: validateDuration('acquireTimeoutMs', given.acquireTimeoutMs ?? DEFAULTS.acquireTimeoutMs, 0),
     maxWaiting: validateCount('maxWaiting', given.maxWaiting ?? DEFAULTS.maxWaiting, 0, true),
     createTimeoutMs: validateDuration('createTimeoutMs', given.createTimeoutMs ?? DEFAULTS.createTimeoutMs, 1),
+    destroyTimeoutMs: validateDuration('destroyTimeoutMs', given.destroyTimeoutMs ?? DEFAULTS.destroyTimeoutMs, 1),
     validateTimeoutMs: validateDuration('validateTimeoutMs', given.validateTimeoutMs ?? DEFAULTS.validateTimeoutMs, 1),
     idleTimeoutMs: validateDuration('idleTimeoutMs', given.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs, 1),
     maxLifetimeMs: validateDuration('maxLifetimeMs', given.maxLifetimeMs ?? DEFAULTS.maxLifetimeMs, 1),

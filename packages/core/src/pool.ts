@@ -1,17 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { Backoff } from './backoff.js';
+import { CreateLifecycle, type CreateHost } from './create-lifecycle.js';
 import type { CreateOperation } from './create-operation.js';
-import { CreateSlots } from './create-slots.js';
+import { DestroyOperation } from './destroy-operation.js';
 import { Deque } from './deque.js';
 import { Entry } from './entry.js';
 import {
   AcquireAbortedError,
   AcquireTimeoutError,
   CreateError,
-  CreateTimeoutError,
   DestroyError,
+  DestroyTimeoutError,
   InvalidOptionError,
-  InvalidResourceError,
   PoolClosedError,
   PoolError,
   PoolExhaustedError,
@@ -35,7 +34,7 @@ import { newCounters, type PoolCounters, type PoolStats } from './stats.js';
 import { validateWithTimeout } from './validation.js';
 import { PriorityWaitQueue } from './priority-queue.js';
 import { WaitQueue } from './wait-queue.js';
-import { MAX_TIMER_MS, startTimer } from './timers.js';
+import { startTimer } from './timers.js';
 import { Waiter, type WaiterHooks } from './waiter.js';
 
 /** Per-call options of {@link Pool.acquire}. */
@@ -54,8 +53,10 @@ export interface AcquireOptions {
 /** Options of {@link Pool.close}. */
 export interface CloseOptions {
   /**
-   * Bounds the whole close: at this deadline, callers still waiting are rejected and resources still in use are
-   * destroyed without waiting for their release. @default Infinity
+   * Bounds the whole close, whatever the factory does: at this deadline, callers still waiting are rejected,
+   * resources still held are destroyed, and factory calls still pending (a stuck destroy, a create that ignores its
+   * abort signal) are given up and reported. Minimum: 0. @default Infinity (wait for every release; destroys and
+   * creates are still bounded by `destroyTimeoutMs` and `createTimeoutMs`)
    */
   timeoutMs?: number;
   /**
@@ -73,7 +74,8 @@ const SHRINK_REASON = 'create cancelled: the pool was resized below its current 
  * A pool of resources made by a {@link Factory}: modelled on pyredis' `AsyncBasePool`.
  * Create it with {@link createPool}.
  *
- * Invariant after every call: `idle + inUse + creating <= max(size, inUse)`, and each created resource is destroyed
+ * Invariant after every call: `idle + inUse + creating <= size`, except after a shrink, when only resources in use and
+ * creates owned by admitted callers may keep it above (until they come back); each created resource is destroyed
  * exactly once (`created === destroyed` after `close()`).
  */
 export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
@@ -93,17 +95,17 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #servingWaiting = false;
   /** Waiters out of the queue while their resource is validated (a `serveWaiting` close still owes them one). */
   #validatingWaiters = 0;
-  /** Creates that hold a slot, and which waiter each one is for. */
-  readonly #creates = new CreateSlots<T>();
-  /** Factory calls not yet settled (including abandoned creates and every destroy), for `close()`. */
-  readonly #pending = new Set<Promise<void>>();
+  /** Creates: their slots, timeouts, backoff and retries (see create-lifecycle.ts). */
+  readonly #creates: CreateLifecycle<T, Waiter<T>>;
+  /** Destroys whose factory call has not settled yet, for `close()`. */
+  readonly #destroying = new Set<DestroyOperation<T>>();
+  /** Entries being validated for a caller, and that caller (a close deadline tells it). */
+  readonly #validating = new Map<Entry<T>, Waiter<T>>();
   /** Resources destroyed by a `close()` timeout while still held; their late release is accepted. */
   readonly #forceDestroyed = new WeakSet<object>();
   readonly #counters: PoolCounters = newCounters();
-  readonly #backoff: Backoff;
   readonly #waiterHooks: WaiterHooks<T>;
-  readonly #onCreateTimeoutBound: (create: CreateOperation<Waiter<T>>) => void;
-  readonly #onRetryBound: () => void;
+  readonly #onDestroyTimeoutBound: (operation: DestroyOperation<T>) => void;
   readonly #checksExpiry: boolean;
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
@@ -117,10 +119,6 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   };
   #inUse = 0;
   #generation = 0;
-  #lastCreateError: unknown = undefined;
-  /** Set by a create failure, cleared when the retry timer fires: see {@link Pool.#scheduleRetry}. */
-  #retryDue = false;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #reaperTimer: ReturnType<typeof setInterval> | undefined = undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #closing: Promise<void> | undefined = undefined;
@@ -137,14 +135,13 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#options = resolveOptions(options);
     this.#size = this.#options.size;
     this.#closeOnError = this.#options.closeOnError;
-    this.#backoff = new Backoff(this.#options.createRetryDelayMs, this.#options.createRetryMaxDelayMs);
+    this.#creates = new CreateLifecycle<T, Waiter<T>>(this.#factory, this.#options, this.#counters, this.#createHost());
     this.#waiterHooks = {
       onTimeout: this.#onWaiterTimeout.bind(this),
       onAbort: this.#onWaiterAbort.bind(this),
       onFailed: this.#onAcquireFailed.bind(this),
     };
-    this.#onCreateTimeoutBound = this.#onCreateTimeout.bind(this);
-    this.#onRetryBound = this.#onRetry.bind(this);
+    this.#onDestroyTimeoutBound = this.#onDestroyTimeout.bind(this);
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
       if (event in this.#listened) this.#listened[event as LifecycleEvent] = true;
     });
@@ -375,7 +372,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const readyWaiters = this.#readyWaiters;
     this.#readyWaiters = [];
     for (const waiter of readyWaiters) waiter.reject(new PoolClosedError());
-    this.#closeTimer = startTimer(() => this.#onCloseDeadline(), timeoutMs, undefined);
+    this.#closeTimer = startTimer(() => this.#onCloseDeadline(timeoutMs), timeoutMs, undefined, true);
     if (serveWaiting && this.#owesWaiters()) {
       // Acquires already fail (`#closing` is set); the queue keeps being served until it is empty.
       this.#servingWaiting = true;
@@ -390,17 +387,47 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** The closing steps proper: waiters rejected, creates aborted, idle resources destroyed, in-use ones awaited. */
   #tearDown(): void {
     this.#servingWaiting = false;
-    this.#stopTimers();
+    clearInterval(this.#reaperTimer);
+    this.#reaperTimer = undefined;
     for (const waiter of this.#queue.drain()) this.#settle(waiter, undefined, new PoolClosedError());
-    for (const create of this.#creates.list()) this.#abandon(create, new PoolClosedError());
-    for (const entry of this.#idle.drain()) void this.#destroy(entry);
+    this.#creates.close(new PoolClosedError());
+    for (const entry of this.#idle.drain()) void this.#destroy(entry, true);
+    // close() waits for the destroys in flight: their timers now keep the process alive.
+    for (const operation of this.#destroying) operation.timer?.ref();
     this.#checkClosed();
   }
 
-  /** `close({ timeoutMs })` deadline: stop serving waiters, destroy what callers still hold. */
-  #onCloseDeadline(): void {
+  /**
+   * `close({ timeoutMs })` ran out: stop serving waiters; what callers still hold (or is being validated for them) is
+   * destroyed, and their late release is accepted quietly; destroys and creates still pending are given up and
+   * reported, so the close resolves now whatever the factory does.
+   */
+  #onCloseDeadline(timeoutMs: number): void {
+    this.#closeTimer = undefined;
     if (this.#servingWaiting) this.#tearDown();
-    this.#destroyHeld();
+    for (const entry of [...this.#entries.values()]) {
+      if (entry.state === 'inUse') {
+        if (isObject(entry.resource)) this.#forceDestroyed.add(entry.resource);
+      } else if (entry.state === 'validating') {
+        this.#validating.get(entry)?.reject(new PoolClosedError());
+        this.#validating.delete(entry);
+      } else {
+        continue;
+      }
+      this.#inUse--;
+      void this.#destroy(entry, true);
+    }
+    // The destroys just started get one turn of the event loop; then the close stops waiting for anything.
+    setImmediate(() => this.#giveUpPending(timeoutMs));
+    this.#checkClosed();
+  }
+
+  /** The end of a close deadline: destroys and creates still pending are given up (and reported). */
+  #giveUpPending(timeoutMs: number): void {
+    if (this.#finishClose === undefined) return;
+    for (const operation of [...this.#destroying]) this.#onDestroyed(operation, new DestroyTimeoutError(timeoutMs, 'close'));
+    this.#creates.giveUp(timeoutMs);
+    this.#checkClosed();
   }
 
   /** Whether callers queued before a `serveWaiting` close still wait for a resource. */
@@ -436,6 +463,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const leakDetection = this.#options.leakDetectionMs !== Infinity;
     const startedAt = this.#timesWaits() ? performance.now() : Number.NaN;
     const waiter = new Waiter<T>(this.#waiterHooks, timeoutMs, leakDetection ? captureStack() : undefined, startedAt, priority);
+    waiter.failureMark = this.#creates.failureCount;
     if (signal !== undefined) waiter.listen(signal);
     if (this.#queue.count === 0) {
       const entry = this.#takeIdle();
@@ -444,17 +472,22 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
         return waiter.promise;
       }
     }
-    if (this.#room() > 0 && (waiter.failsFast || !this.#isBackingOff())) {
+    const room = this.#room() > 0;
+    if (room && this.#creates.mayStart()) {
+      const uncoveredAhead = this.#queue.count > this.#creates.ownedCount;
       this.#enqueue(waiter);
-      this.#startCreate(waiter);
+      // Waiting callers ahead that still need a create (the pool was backing off) go first; a fail-fast caller
+      // cannot wait, so it takes the room it found.
+      if (uncoveredAhead && !waiter.failsFast) this.#dispatch();
+      else this.#startCreate(waiter);
     } else if (waiter.failsFast) {
-      waiter.reject(new PoolExhaustedError(this.#snapshot()));
+      waiter.reject(room ? new CreateError(this.#creates.lastError) : new PoolExhaustedError(this.#snapshot()));
     } else if (this.#queue.count >= this.#options.maxWaiting) {
       waiter.reject(new QueueFullError(this.#options.maxWaiting, this.#snapshot()));
     } else {
       this.#enqueue(waiter);
-      // Room but backing off after create failures: the retry timer covers it.
-      if (this.#room() > 0) this.#scheduleRetry();
+      // Room but backing off after create failures: the retry timer (or the running probe) covers it.
+      if (room) this.#creates.scheduleRetry();
     }
     return waiter.promise;
   }
@@ -476,6 +509,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #unqueue(waiter: Waiter<T>): void {
     this.#queue.remove(waiter);
     this.#creates.unlink(waiter);
+    if (this.#queue.count === 0) this.#creates.noWaiters();
     if (this.#servingWaiting) this.#finishServingIfDone();
   }
 
@@ -494,7 +528,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     if (!waiter.isPending) return;
     this.#counters.timeouts++;
     // The snapshot still counts this caller among the waiting: it is the state the caller gave up on.
-    const error = new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), this.#lastCreateError);
+    const cause = this.#creates.errorSince(waiter.failureMark);
+    const error = new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), cause);
     this.#unqueue(waiter);
     waiter.reject(error);
     this.#dispatch();
@@ -514,6 +549,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       return;
     }
     entry.state = 'validating';
+    this.#validating.set(entry, waiter);
     this.#inUse++;
     this.#validatingWaiters++;
     this.#unqueue(waiter);
@@ -524,9 +560,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   async #validateThenServe(waiter: Waiter<T>, entry: Entry<T>): Promise<void> {
     const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
-    this.#inUse--;
     this.#validatingWaiters--;
     if (!valid) this.#counters.validationFailures++;
+    if (entry.state !== 'validating') return; // a close deadline took it (and told the waiter)
+    this.#validating.delete(entry);
+    this.#inUse--;
     if (this.#isShuttingDown()) {
       void this.#destroy(entry);
       if (waiter.isPending) waiter.reject(new PoolClosedError());
@@ -538,6 +576,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
         waiter.startTimer();
       }
       this.#dispatch();
+      // Refill minIdle only once nobody cycles through validations: a pending caller is served (or gets its own
+      // create) first, so a validate that always fails cannot spin creates in a loop.
+      if (!waiter.isPending) this.#fillMinIdle();
     } else if (waiter.isPending) {
       this.#settle(waiter, entry);
     } else {
@@ -568,6 +609,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       },
       this.#options.leakDetectionMs,
       undefined,
+      false,
     );
   }
 
@@ -588,7 +630,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /** Destroys a resource that came back, then lets waiters and `minIdle` use the freed slot. */
   #retire(entry: Entry<T>): Promise<void> {
-    const destroyed = this.#destroy(entry);
+    const destroyed = this.#destroy(entry, true);
     this.#dispatch();
     this.#fillMinIdle();
     return destroyed;
@@ -599,8 +641,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     entry.state = 'validating';
     this.#inUse++;
     const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
-    this.#inUse--;
     if (!valid) this.#counters.validationFailures++;
+    if (entry.state !== 'validating') return; // a close deadline took it
+    this.#inUse--;
     if (!valid || this.#mustRetire(entry, Date.now())) return this.#retire(entry);
     this.#makeAvailable(entry);
   }
@@ -617,7 +660,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   #releaseBroken(entry: Entry<T>): Promise<void> {
-    const destroys = [this.#destroy(entry)];
+    const destroys = [this.#destroy(entry, true)];
     if (this.#closeOnError) destroys.push(...this.#retireGeneration());
     this.#dispatch();
     this.#fillMinIdle();
@@ -627,7 +670,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** Close-on-error: every idle resource is destroyed now, every in-use one and every running create later. */
   #retireGeneration(): Promise<void>[] {
     this.#generation++;
-    return this.#idle.drain().map((entry) => this.#destroy(entry));
+    return this.#idle.drain().map((entry) => this.#destroy(entry, true));
   }
 
   /** Whether a resource coming back must be destroyed instead of reused. */
@@ -655,14 +698,18 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /**
    * Takes the most recently used idle entry (`idleOrder` 'lifo') or the least recently used one ('fifo') that is
-   * still fresh; expired ones on the way are destroyed.
+   * still fresh; expired ones on the way are destroyed. Resources kept for `minIdle` are served, never expired by
+   * idle time here (the reaper decides which it keeps; `maxLifetimeMs` and `hardIdleTimeoutMs` still apply).
    */
   #takeIdle(): Entry<T> | undefined {
     const now = this.#checksExpiry ? Date.now() : 0;
     const fifo = this.#options.idleOrder === 'fifo';
+    const checksIdleTime = this.#options.minIdle === 0;
     while (this.#idle.length > 0) {
       const entry = (fifo ? this.#idle.popFront() : this.#idle.popBack()) as Entry<T>;
-      if (!this.#checksExpiry || !(this.#isExpired(entry, now, true) || this.#isIdleTooLong(entry, now))) return entry;
+      if (!this.#checksExpiry || !(this.#isExpired(entry, now, checksIdleTime) || this.#isIdleTooLong(entry, now))) {
+        return entry;
+      }
       void this.#destroy(entry);
     }
     return undefined;
@@ -689,104 +736,88 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       if (entry === undefined) break;
       this.#serve(this.#nextWaiter() as Waiter<T>, entry);
     }
+    if (this.#total() > this.#size) this.#cancelSurplusCreates();
     const uncovered = this.#queue.count > this.#creates.ownedCount;
     if (uncovered && (this.#room() > 0 || this.#creates.unownedCount > 0)) this.#coverWaiters();
   }
 
   /** Gives each waiter without a create one: an unowned running create first, else a new one if there is room. */
   #coverWaiters(): void {
-    const backingOff = this.#isBackingOff();
     let blocked = false;
     for (const waiter of this.#queue) {
       if (waiter.create !== null || this.#creates.adopt(waiter)) continue;
-      if (this.#room() > 0 && (!backingOff || waiter.failsFast)) {
+      const room = this.#room() > 0;
+      if (room && this.#creates.mayStart()) {
         this.#startCreate(waiter);
       } else if (waiter.failsFast) {
-        this.#settle(waiter, undefined, new PoolExhaustedError(this.#snapshot()));
+        const error = room ? new CreateError(this.#creates.lastError) : new PoolExhaustedError(this.#snapshot());
+        this.#settle(waiter, undefined, error);
       } else {
-        blocked ||= this.#room() > 0;
+        blocked ||= room;
       }
     }
-    if (blocked) this.#scheduleRetry();
+    if (blocked) this.#creates.scheduleRetry();
   }
 
-  // ---- create ------------------------------------------------------------------------------------------------
+  // ---- create (the mechanics live in create-lifecycle.ts; the decisions here) --------------------------------
 
   #startCreate(owner: Waiter<T> | null): void {
-    // Reserve the slot before awaiting create() so concurrent acquires cannot overshoot size.
-    const create = this.#creates.start(this.#generation, owner);
-    create.timer = startTimer(this.#onCreateTimeoutBound, this.#options.createTimeoutMs, create);
-    this.#track(this.#runCreate(create));
+    this.#creates.start(this.#generation, owner);
   }
 
-  async #runCreate(create: CreateOperation<Waiter<T>>): Promise<void> {
-    let resource: T;
-    try {
-      // Always settle asynchronously: a factory that throws synchronously must not re-enter the scheduler.
-      resource = await Promise.resolve().then(() => this.#factory.create(create.controller.signal));
-    } catch (error) {
-      this.#onCreateFailed(create, error);
-      return;
-    }
-    this.#onCreated(create, resource);
+  /** The pool's side of the create lifecycle, bound once. */
+  #createHost(): CreateHost<T, Waiter<T>> {
+    return {
+      accepts: (resource) => !this.#entries.has(resource),
+      created: (create, resource, held) => this.#onCreated(create, resource, held),
+      failed: (create, error) => this.#onCreateFailed(create, error),
+      abandoned: (error) => this.#report(error),
+      retry: () => {
+        this.#dispatch();
+        this.#fillMinIdle();
+      },
+      settled: () => this.#checkClosed(),
+      hasWaiters: () => this.#queue.count > 0,
+    };
   }
 
-  #onCreated(create: CreateOperation<Waiter<T>>, resource: T): void {
-    const heldSlot = this.#creates.end(create);
-    if (this.#entries.has(resource)) {
-      this.#onCreateFailed(create, new InvalidResourceError('factory.create returned a resource the pool already holds'));
-      return;
-    }
+  /**
+   * A create returned a resource: it goes to its owner, else to the oldest waiter, else idle. One whose create was
+   * abandoned (timed out, cancelled, the pool closed) or that belongs to a retired generation is destroyed.
+   */
+  #onCreated(create: CreateOperation<Waiter<T>>, resource: T, held: boolean): void {
     const entry = new Entry(resource, create.generation, Date.now());
     this.#entries.set(resource, entry);
     this.#counters.created++;
-    this.#backoff.reset();
-    this.#retryDue = false;
     this.#emit('create', resource, performance.now() - create.startedAt);
     const owner = create.owner;
-    if (!heldSlot || this.#isShuttingDown() || create.generation !== this.#generation) {
-      // Abandoned (timed out, cancelled, closed) or from a retired generation: nobody may use it. Its owner keeps
-      // its place in the queue and gets covered again below.
+    if (!held || this.#isShuttingDown() || create.generation !== this.#generation) {
+      // Nobody may use it. Its owner (if any) keeps its place in the queue and gets covered again below.
       void this.#destroy(entry);
       if (owner !== null) this.#creates.unlink(owner);
-    } else if (owner !== null && owner.isPending) {
+    } else if (owner !== null) {
       this.#settle(owner, entry);
     } else {
       this.#makeAvailable(entry);
     }
     this.#dispatch();
-    this.#checkClosed();
+    this.#fillMinIdle(); // a success may have ended a backoff that held the refill back
   }
 
-  #onCreateFailed(create: CreateOperation<Waiter<T>>, error: unknown): void {
-    const heldSlot = this.#creates.end(create);
-    if (heldSlot) this.#recordCreateFailure(error);
+  /**
+   * A create failed or timed out (already counted and backed off): its owner gets the error, else it is reported.
+   * Follow-up creates start from the retry timer.
+   */
+  #onCreateFailed(create: CreateOperation<Waiter<T>>, error: PoolError): void {
     const owner = create.owner;
-    if (owner !== null && owner.isPending && this.#tellsOwner(owner)) {
-      this.#settle(owner, undefined, new CreateError(error));
+    if (owner !== null && this.#tellsOwner(owner)) {
+      this.#settle(owner, undefined, error);
     } else {
       // Nobody is told by a rejection (no owner, or `propagateCreateError: false`): report it; the owner keeps
       // waiting and gets another create once the backoff allows.
       if (owner !== null) this.#creates.unlink(owner);
-      if (heldSlot && !this.#isShuttingDown()) this.#report(new CreateError(error));
+      if (!this.#isShuttingDown()) this.#report(error);
     }
-    this.#dispatch();
-    this.#fillMinIdle();
-    this.#checkClosed();
-  }
-
-  #onCreateTimeout(create: CreateOperation<Waiter<T>>): void {
-    const error = new CreateTimeoutError(this.#options.createTimeoutMs);
-    this.#recordCreateFailure(error);
-    const owner = create.owner;
-    this.#abandon(create, error);
-    if (owner !== null && this.#tellsOwner(owner)) {
-      this.#settle(owner, undefined, error);
-    } else {
-      if (owner !== null) this.#creates.unlink(owner);
-      if (owner !== null) this.#report(error);
-    }
-    this.#dispatch();
   }
 
   /** Whether a create failure rejects its owner: always for a fail-fast caller, else per `propagateCreateError`. */
@@ -794,99 +825,68 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     return this.#options.propagateCreateError || owner.failsFast;
   }
 
-  #recordCreateFailure(error: unknown): void {
-    this.#counters.createErrors++;
-    this.#lastCreateError = error;
-    this.#backoff.recordFailure(Date.now());
-    this.#retryDue = true;
-  }
-
-  /** Frees a create's slot and aborts the factory's work; a late result is destroyed. */
-  #abandon(create: CreateOperation<Waiter<T>>, reason: unknown): void {
-    this.#creates.end(create);
-    create.controller.abort(reason);
-  }
-
+  /** A shrink cancels background creates (no caller owns them) while the pool is over its size. */
   #cancelSurplusCreates(): void {
-    for (const create of this.#creates.list().reverse()) {
-      if (this.#total() <= this.#size) break;
-      const owner = create.owner;
-      this.#abandon(create, new DOMException(SHRINK_REASON, 'AbortError'));
-      if (owner === null) continue;
-      this.#creates.unlink(owner);
-      // A fail-fast caller never waits for a release; a waiting one keeps its place.
-      if (owner.failsFast) this.#settle(owner, undefined, new PoolExhaustedError(this.#snapshot()));
-    }
-  }
-
-  /**
-   * After a create failure the pool's own follow-up creates start only from this timer, a macrotask, even with a
-   * zero delay: a factory that fails at once can then never spin the microtask queue and starve the event loop.
-   */
-  #scheduleRetry(): void {
-    if (this.#retryTimer !== undefined || this.#isShuttingDown()) return;
-    const delayMs = Math.min(this.#backoff.remainingMs(Date.now()), MAX_TIMER_MS);
-    this.#retryTimer = startTimer(this.#onRetryBound, delayMs, undefined);
-  }
-
-  #onRetry(): void {
-    this.#retryTimer = undefined;
-    if (this.#backoff.isWaiting(Date.now())) {
-      // Another failure pushed the backoff further while this timer ran.
-      this.#scheduleRetry();
-      return;
-    }
-    this.#retryDue = false;
-    this.#dispatch();
-    this.#fillMinIdle();
-  }
-
-  /** Whether the pool's own creates must wait for the retry timer. */
-  #isBackingOff(): boolean {
-    return this.#retryDue || this.#backoff.isWaiting(Date.now());
+    const reason = new DOMException(SHRINK_REASON, 'AbortError');
+    this.#creates.cancelUnowned(() => this.#total() > this.#size, reason);
   }
 
   /** Creates in the background until `minIdle` resources are idle or on their way. */
   #fillMinIdle(): void {
     if (this.#closing !== undefined || this.#options.minIdle === 0) return;
-    if (this.#isBackingOff()) {
-      if (this.#idle.length + this.#creates.unownedCount < this.#options.minIdle) this.#scheduleRetry();
-      return;
-    }
     while (this.#idle.length + this.#creates.unownedCount < this.#options.minIdle && this.#room() > 0) {
+      if (!this.#creates.mayStart()) {
+        this.#creates.scheduleRetry();
+        return;
+      }
       this.#startCreate(null);
     }
   }
 
   // ---- destroy, housekeeping, close ---------------------------------------------------------------------------
 
-  /** Destroys an entry exactly once; the returned promise never rejects (errors are counted and emitted). */
-  #destroy(entry: Entry<T>): Promise<void> {
+  /**
+   * Destroys an entry exactly once. The returned promise never rejects: errors are counted and emitted, and a
+   * destroy that outlives `destroyTimeoutMs` is reported as `DESTROY_TIMEOUT` and counts as done. `awaited`: a
+   * caller waits on the result (release, resize, close), so its timer keeps the process alive.
+   */
+  #destroy(entry: Entry<T>, awaited = false): Promise<void> {
     entry.state = 'destroyed';
     this.#entries.delete(entry.resource);
     if (entry.leakTimer !== undefined) clearTimeout(entry.leakTimer);
-    return this.#track(this.#runDestroy(entry.resource));
+    const operation = new DestroyOperation(entry.resource);
+    const keepAlive = awaited || this.#closing !== undefined;
+    operation.timer = startTimer(this.#onDestroyTimeoutBound, this.#options.destroyTimeoutMs, operation, keepAlive);
+    this.#destroying.add(operation);
+    Promise.resolve()
+      .then(() => this.#factory.destroy(entry.resource))
+      .then(
+        () => this.#onDestroyed(operation, undefined),
+        (error: unknown) => this.#onDestroyed(operation, new DestroyError(error)),
+      );
+    return operation.done;
   }
 
-  async #runDestroy(resource: T): Promise<void> {
-    try {
-      await Promise.resolve().then(() => this.#factory.destroy(resource));
-    } catch (error) {
+  #onDestroyTimeout(operation: DestroyOperation<T>): void {
+    operation.timer = undefined;
+    this.#onDestroyed(operation, new DestroyTimeoutError(this.#options.destroyTimeoutMs));
+  }
+
+  /** One path for every end of a destroy: settled, failed, timed out, or given up by a close deadline. */
+  #onDestroyed(operation: DestroyOperation<T>, error: PoolError | undefined): void {
+    if (!this.#destroying.delete(operation)) return; // settled late, after a timeout already counted it
+    if (operation.timer !== undefined) clearTimeout(operation.timer);
+    if (error !== undefined) {
       this.#counters.destroyErrors++;
-      this.#report(new DestroyError(error));
+      this.#report(error);
     }
     this.#counters.destroyed++;
-    if (diagnosticChannels.destroy.hasSubscribers) diagnosticChannels.destroy.publish({ pool: this, resource });
-    if (this.#listened.destroy) this.emit('destroy', resource);
-  }
-
-  #track(work: Promise<void>): Promise<void> {
-    this.#pending.add(work);
-    void work.then(() => {
-      this.#pending.delete(work);
-      this.#checkClosed();
-    });
-    return work;
+    if (diagnosticChannels.destroy.hasSubscribers) {
+      diagnosticChannels.destroy.publish({ pool: this, resource: operation.resource });
+    }
+    if (this.#listened.destroy) this.emit('destroy', operation.resource);
+    operation.finish();
+    this.#checkClosed();
   }
 
   #startReaper(): void {
@@ -910,28 +910,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#fillMinIdle();
   }
 
-  #stopTimers(): void {
-    clearTimeout(this.#retryTimer);
-    clearInterval(this.#reaperTimer);
-    this.#retryTimer = undefined;
-    this.#reaperTimer = undefined;
-  }
-
-  /** `close()` timeout: destroy what callers still hold; their late release is accepted quietly. */
-  #destroyHeld(): void {
-    for (const entry of [...this.#entries.values()]) {
-      // Validating entries finish on their own (validateTimeoutMs bounds them).
-      if (entry.state !== 'inUse') continue;
-      if (isObject(entry.resource)) this.#forceDestroyed.add(entry.resource);
-      this.#inUse--;
-      void this.#destroy(entry);
-    }
-  }
-
   #checkClosed(): void {
     if (this.#finishClose === undefined) return;
-    if (this.#entries.size > 0 || this.#creates.count > 0 || this.#pending.size > 0) return;
+    if (this.#entries.size > 0 || this.#creates.awaitedCount > 0 || this.#destroying.size > 0) return;
     clearTimeout(this.#closeTimer);
+    this.#closeTimer = undefined;
     const finish = this.#finishClose;
     this.#finishClose = undefined;
     finish();

@@ -25,6 +25,8 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
   queueNext: Waiter<T> | null = null;
   /** The create started on its behalf, if any; its result goes to this waiter first. */
   create: CreateOperation<Waiter<T>> | null = null;
+  /** The pool's create-failure count when it started waiting: a timeout's `cause` is a failure after this mark. */
+  failureMark = 0;
   /** The caller's `signal.reason`, once it aborted. */
   abortReason: unknown = undefined;
   #resolve!: (value: T) => void;
@@ -63,10 +65,13 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
     return this.timeoutMs === 0;
   }
 
-  /** Starts the wait timer (no-op for fail-fast and infinite waits). */
+  /**
+   * Starts the wait timer (no-op for fail-fast and infinite waits). It keeps the process alive: a script gets its
+   * `ACQUIRE_TIMEOUT` instead of exiting with the acquire pending.
+   */
   startTimer(): void {
     if (this.#timer !== undefined || this.timeoutMs === 0) return;
-    this.#timer = startTimer(this.#hooks.onTimeout, this.timeoutMs, this);
+    this.#timer = startTimer(this.#hooks.onTimeout, this.timeoutMs, this, true);
   }
 
   /** Follows the caller's signal until settled. */

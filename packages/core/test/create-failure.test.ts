@@ -33,11 +33,13 @@ describe('create failures', () => {
     expect(pool.stats()).toMatchObject({ creating: 0, inUse: 0, createErrors: 1 });
   });
 
-  it('a failed create frees its slot: the next acquire creates again', async () => {
+  it('a failed create frees its slot: an acquire after the backoff delay creates again', async () => {
+    useFakeClock();
     const factory = new ControlledFactory();
     factory.createErrors.push(new Error('once'));
     const pool = createPool(factory, { size: 1 });
     await expect(pool.acquire()).rejects.toMatchObject({ code: 'CREATE_FAILED' });
+    await vi.advanceTimersByTimeAsync(DEFAULT_FIRST_RETRY_MS);
     const resource = await pool.acquire();
     expect(resource.alive).toBe(true);
     expect(pool.stats()).toMatchObject({ inUse: 1, created: 1, createErrors: 1 });

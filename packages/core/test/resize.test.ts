@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool } from '@pool/core';
-import { ControlledFactory, flush, rejectionOf, stateOf, withinLimit } from './support/pool-helpers.js';
+import { ControlledFactory, flush, rejectionOf, stateOf, withinLimit, type TestResource } from './support/pool-helpers.js';
 
 describe('resize', () => {
   it('growth serves a waiter at once', async () => {
@@ -15,63 +15,79 @@ describe('resize', () => {
     expect(pool.stats()).toMatchObject({ size: 2, inUse: 2, waiting: 0 });
   });
 
-  // Regression: pyredis' size setter raced acquire; creates in flight must not overshoot a shrink.
-  it('a shrink while creates are in flight never lets the pool exceed its size', async () => {
+  // Regression: pyredis' size setter raced acquire; creates in flight must not overshoot a shrink with idle resources.
+  // Regression (issue 9, case 10): the shrink also cancelled the creates of callers already admitted.
+  it("a shrink while callers' creates are in flight serves each caller and destroys the surplus as it comes back", async () => {
     const factory = new ControlledFactory();
     const gates = [factory.holdNextCreate(), factory.holdNextCreate(), factory.holdNextCreate()];
     const pool = createPool(factory, { size: 3, acquireTimeoutMs: Infinity });
-    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()] as const;
+    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()];
     await flush();
     expect(pool.stats()).toMatchObject({ creating: 3 });
     await pool.resize(1);
-    expect(withinLimit(pool.stats())).toBe(true);
-    expect(factory.signals.filter((signal) => signal.aborted)).toHaveLength(2);
+    expect(factory.signals.filter((signal) => signal.aborted)).toHaveLength(0);
     for (const gate of gates) {
       gate.resolve();
       await flush();
       expect(withinLimit(pool.stats())).toBe(true);
-      expect(factory.alive().length).toBeLessThanOrEqual(1);
     }
-    const first = await acquires[0];
-    expect(pool.stats()).toMatchObject({ inUse: 1, waiting: 2, created: 3, destroyed: 2 });
+    const [first, second, third] = (await Promise.all(acquires)) as [TestResource, TestResource, TestResource];
+    expect(pool.stats()).toMatchObject({ inUse: 3, idle: 0, creating: 0, created: 3, destroyed: 0 });
     await pool.release(first);
-    expect(await acquires[1]).toBe(first);
-    await pool.release(first);
-    expect(await acquires[2]).toBe(first);
-    expect(factory.alive()).toEqual([first]);
+    await pool.release(second);
+    expect(pool.stats()).toMatchObject({ inUse: 1, idle: 0, destroyed: 2 });
+    await pool.release(third);
+    expect(pool.stats()).toMatchObject({ inUse: 0, idle: 1, destroyed: 2 });
+    expect(factory.alive()).toEqual([third]);
   });
 
   it('the size setter shrinks like resize, also while creates are in flight', async () => {
     const factory = new ControlledFactory();
     const gates = [factory.holdNextCreate(), factory.holdNextCreate()];
     const pool = createPool(factory, { size: 2, acquireTimeoutMs: Infinity });
-    const acquires = [pool.acquire(), pool.acquire()] as const;
+    const acquires = [pool.acquire(), pool.acquire()];
     await flush();
     pool.size = 1;
     expect(pool.size).toBe(1);
-    expect(withinLimit(pool.stats())).toBe(true);
     for (const gate of gates) gate.resolve();
     await flush();
     expect(withinLimit(pool.stats())).toBe(true);
-    expect(factory.alive()).toHaveLength(1);
-    const first = await acquires[0];
+    const [first, second] = (await Promise.all(acquires)) as [TestResource, TestResource];
     await pool.release(first);
-    expect(await acquires[1]).toBe(first);
+    expect(first.alive).toBe(false);
+    const next = pool.acquire({ timeoutMs: Infinity });
+    await pool.release(second);
+    expect(await next).toBe(second);
   });
 
-  it('a shrink cancels a fail-fast caller whose create it aborted with POOL_EXHAUSTED', async () => {
+  // Regression (issue 9, case 10): resize(2) rejected one of three admitted fail-fast acquires with POOL_EXHAUSTED.
+  it('a shrink never fails a fail-fast acquire whose create already started', async () => {
     const factory = new ControlledFactory();
-    const gates = [factory.holdNextCreate(), factory.holdNextCreate()];
-    const pool = createPool(factory, { size: 2 });
-    const first = pool.acquire();
-    const second = pool.acquire();
-    await pool.resize(1);
-    await expect(second).rejects.toMatchObject({ code: 'POOL_EXHAUSTED' });
+    const gates = [factory.holdNextCreate(), factory.holdNextCreate(), factory.holdNextCreate()];
+    const pool = createPool(factory, { size: 3 });
+    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()];
+    await pool.resize(2);
     for (const gate of gates) gate.resolve();
-    await first;
+    const resources = await Promise.all(acquires);
+    expect(resources).toHaveLength(3);
+    expect(pool.stats()).toMatchObject({ inUse: 3, creating: 0, created: 3 });
+    await pool.release(resources[0] as TestResource);
+    expect(pool.stats()).toMatchObject({ inUse: 2, idle: 0, destroyed: 1 });
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'POOL_EXHAUSTED' });
+  });
+
+  it('a shrink cancels background creates (minIdle) beyond the new size', async () => {
+    const factory = new ControlledFactory();
+    const gates = [factory.holdNextCreate(), factory.holdNextCreate(), factory.holdNextCreate()];
+    const pool = createPool(factory, { size: 3, minIdle: 3 });
     await flush();
-    expect(factory.alive()).toHaveLength(1);
-    expect(pool.stats()).toMatchObject({ inUse: 1, creating: 0, created: 2, destroyed: 1 });
+    expect(pool.stats()).toMatchObject({ creating: 3 });
+    await pool.resize(1);
+    expect(pool.stats()).toMatchObject({ creating: 1 });
+    expect(factory.signals.filter((signal) => signal.aborted)).toHaveLength(2);
+    for (const gate of gates) gate.resolve();
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 1, creating: 0, created: 3, destroyed: 2 });
   });
 
   it('after a shrink below the in-use count, a waiter is served only once the pool is back under its size', async () => {

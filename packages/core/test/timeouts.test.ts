@@ -29,18 +29,38 @@ describe('acquire timeouts and the wait queue', () => {
     expect(await patient).toBe(held);
   });
 
-  it('an acquire timeout carries the last create error as its cause', async () => {
+  it('an acquire timeout carries a create error from its wait as its cause', async () => {
     useFakeClock();
     const factory = new ControlledFactory();
     const failure = new Error('connection refused');
+    const gate = factory.holdNextCreate();
     factory.createErrors.push(failure);
     const pool = createPool(factory, { size: 1, createRetryDelayMs: 1_000, createRetryMaxDelayMs: 1_000 });
-    await expect(pool.acquire()).rejects.toMatchObject({ code: 'CREATE_FAILED' });
+    const owner = rejectionOf(pool.acquire({ timeoutMs: 1_000 }));
+    const waiting = rejectionOf(pool.acquire({ timeoutMs: 100 }));
+    await vi.advanceTimersByTimeAsync(50);
+    gate.resolve(); // the owner's create fails during the second caller's wait
+    expect(await owner).toMatchObject({ code: 'CREATE_FAILED', cause: failure });
     // The pool now backs off (500..1000 ms), so this waiter sees no create before its timeout.
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await waiting).toMatchObject({ code: 'ACQUIRE_TIMEOUT', cause: failure });
+  });
+
+  // Regression (issue 9, case 9): the timeout of a simply exhausted pool carried an old ECONNREFUSED as its cause.
+  it('an acquire timeout on an exhausted pool carries no cause from a create failure before its wait', async () => {
+    useFakeClock();
+    const factory = new ControlledFactory();
+    factory.createErrors.push(new Error('ECONNREFUSED'));
+    const pool = createPool(factory, { size: 1 });
+    await expect(pool.acquire()).rejects.toMatchObject({ code: 'CREATE_FAILED' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const held = await pool.acquire();
     const waiting = rejectionOf(pool.acquire({ timeoutMs: 100 }));
     await vi.advanceTimersByTimeAsync(100);
     const error = await waiting;
-    expect(error).toMatchObject({ code: 'ACQUIRE_TIMEOUT', cause: failure });
+    expect(error).toMatchObject({ code: 'ACQUIRE_TIMEOUT' });
+    expect((error as Error).cause).toBeUndefined();
+    await pool.release(held);
   });
 
   it('a per-call timeoutMs makes a fail-fast pool wait', async () => {

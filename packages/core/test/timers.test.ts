@@ -18,9 +18,41 @@ const TIMED_OPTIONS = {
   leakDetectionMs: 1_000,
 } as const;
 
-/** Ref'd timers of this process: the ones that keep it alive. */
-function refTimerCount(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+interface RecordedTimer {
+  readonly delayMs: number;
+  readonly handle: NodeJS.Timeout;
+}
+
+/** Records every timer started from now on (the real ones), with its delay, to check which keep the process alive. */
+function recordTimers(): { timeouts: RecordedTimer[]; intervals: RecordedTimer[] } {
+  const recorded = { timeouts: [] as RecordedTimer[], intervals: [] as RecordedTimer[] };
+  const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+  const setIntervalSpy = vi.spyOn(globalThis, 'setInterval');
+  const read = (spy: typeof setTimeoutSpy | typeof setIntervalSpy, into: RecordedTimer[]): void => {
+    spy.mock.calls.forEach((call, index) => {
+      const result = spy.mock.results[index];
+      if (result?.type === 'return') into.push({ delayMs: Number(call[1]), handle: result.value as NodeJS.Timeout });
+    });
+  };
+  return {
+    get timeouts() {
+      recorded.timeouts = [];
+      read(setTimeoutSpy, recorded.timeouts);
+      return recorded.timeouts;
+    },
+    get intervals() {
+      recorded.intervals = [];
+      read(setIntervalSpy, recorded.intervals);
+      return recorded.intervals;
+    },
+  };
+}
+
+/** Lets real time pass (through `setImmediate` turns, so no timer of ours is involved) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition() && Date.now() < deadline) await new Promise<void>((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
 }
 
 describe('timers', () => {
@@ -58,17 +90,49 @@ describe('timers', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('no pool timer keeps the process alive while the pool is busy', async () => {
+  it('background timers never keep the process alive: reaper, minIdle refill, leak detection, an unneeded retry', async () => {
+    const timers = recordTimers();
     const factory = new ValidatingFactory();
-    factory.holdNextCreate(); // a create that stays in flight, under createTimeoutMs
-    const before = refTimerCount();
-    const pool = createPool(factory, { ...TIMED_OPTIONS, minIdle: 0 });
-    const acquires = [pool.acquire(), pool.acquire()];
-    expect(pool.stats()).toMatchObject({ creating: 2, waiting: 2 });
-    expect(refTimerCount()).toBe(before);
-    factory.createGates.shift()?.resolve();
-    for (const resource of await Promise.all(acquires)) await pool.release(resource);
+    factory.createErrors.push(new Error('refused')); // the first background create fails: a retry nobody waits for
+    const pool = createPool(factory, {
+      ...TIMED_OPTIONS,
+      idleTimeoutMs: 40_000,
+      maxLifetimeMs: 60_000,
+      createRetryDelayMs: 10,
+      createRetryMaxDelayMs: 10,
+    });
+    pool.on('error', () => {});
+    await flush();
+    expect(pool.stats()).toMatchObject({ createErrors: 1, waiting: 0 });
+    await until(() => pool.stats().idle === 1);
+    const held = await pool.acquire(); // a leak timer, and a minIdle refill
+    await flush();
+    const reaper = timers.intervals.filter((timer) => timer.delayMs === 1_000);
+    const retries = timers.timeouts.filter((timer) => timer.delayMs > 0 && timer.delayMs <= 10);
+    const leaks = timers.timeouts.filter((timer) => timer.delayMs === TIMED_OPTIONS.leakDetectionMs);
+    expect(reaper.length * retries.length * leaks.length).toBeGreaterThan(0);
+    expect([...reaper, ...retries, ...leaks].filter((timer) => timer.handle.hasRef())).toEqual([]);
+    await pool.release(held);
     await pool.close();
-    expect(pool.stats()).toMatchObject({ created: 2, destroyed: 2 });
+  });
+
+  // Regression (issue 9, case 4): every pool timer was unref'd, so a script exited with its acquire pending.
+  it("a timer that will settle a caller's pending promise keeps the process alive", async () => {
+    const timers = recordTimers();
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1, createTimeoutMs: 7_000 });
+    const gate = factory.holdNextCreate();
+    const creating = pool.acquire(); // fail-fast, but its create's timeout will settle it
+    const createTimer = timers.timeouts.find((timer) => timer.delayMs === 7_000);
+    expect(createTimer?.handle.hasRef()).toBe(true);
+    gate.resolve();
+    const held = await creating;
+    const waiting = pool.acquire({ timeoutMs: 60_000 });
+    const waitTimer = timers.timeouts.find((timer) => timer.delayMs === 60_000);
+    expect(waitTimer?.handle.hasRef()).toBe(true);
+    await pool.release(held);
+    expect(await waiting).toBe(held);
+    await pool.release(held);
+    await pool.close();
   });
 });

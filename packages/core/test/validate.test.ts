@@ -66,12 +66,19 @@ describe('validate', () => {
     expect(newer.alive).toBe(false);
   });
 
-  it('a validate that returns a truthy non-boolean counts as invalid', async () => {
+  // Regression (issue 9, case 8): `validate: (c) => c.ping()` resolving 'PONG' destroyed the resource on every borrow.
+  it.each([
+    ['a string', 'PONG'],
+    ['a number', 1],
+    ['undefined', undefined],
+    ['an object', {}],
+  ])('a validate that resolves %s counts as valid (only false is invalid)', async (_kind, answer) => {
     const factory = new ValidatingFactory();
     const { pool, older, newer } = await poolWithTwoIdle(factory);
-    factory.validation = (resource: TestResource) => (resource === newer ? ('yes' as unknown as boolean) : true);
-    expect(await pool.acquire()).toBe(older);
-    expect(newer.alive).toBe(false);
+    factory.validation = () => Promise.resolve(answer as unknown as boolean);
+    expect(await pool.acquire()).toBe(newer);
+    expect(older.alive).toBe(true);
+    expect(pool.stats()).toMatchObject({ validationFailures: 0, destroyed: 0 });
   });
 
   it('a validate that hangs past validateTimeoutMs counts as invalid', async () => {

@@ -11,7 +11,10 @@ import {
 } from './model-caller-commands.js';
 import {
   AdvanceTimeCommand,
+  FailAllCreatesCommand,
   SetCreateModeCommand,
+  SetDestroyModeCommand,
+  SettleDestroyCommand,
   SetValidateModeCommand,
   SettleCreateCommand,
   SettleValidateCommand,
@@ -26,6 +29,8 @@ export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc
     // 2 ** 31 ms and Infinity: durations past setTimeout's 32-bit limit must still mean "that long".
     createTimeoutMs: fc.constantFrom(30_000, 45, 2 ** 31),
     validateTimeoutMs: fc.constantFrom(5_000, 25, Infinity),
+    destroyTimeoutMs: fc.constantFrom(5_000, 35),
+    finalCloseTimeoutMs: fc.constantFrom(undefined, undefined, 50),
     closeOnError: fc.boolean(),
     maxWaiting: fc.constantFrom(Infinity, Infinity, 0, 2),
     createRetryDelayMs: fc.constantFrom(0, 20),
@@ -68,6 +73,9 @@ export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
       .map((mode) => new SetCreateModeCommand(mode)),
   },
   { weight: 8, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, succeed]) => new SettleCreateCommand(index, succeed)) },
+  { weight: 2, arbitrary: fc.constant(new FailAllCreatesCommand()) },
+  { weight: 2, arbitrary: fc.constantFrom<'async' | 'hang'>('async', 'async', 'hang').map((mode) => new SetDestroyModeCommand(mode)) },
+  { weight: 3, arbitrary: pick.map((index) => new SettleDestroyCommand(index)) },
   {
     weight: 3,
     arbitrary: fc.constantFrom('valid', 'invalid', 'throw', 'deferred', 'deferred').map((mode) => new SetValidateModeCommand(mode)),

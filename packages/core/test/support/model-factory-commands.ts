@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { CreateMode, PendingCreate, ValidateCall, ValidateMode } from './model-factory.js';
+import type { CreateMode, DestroyMode, HungDestroy, PendingCreate, ValidateCall, ValidateMode } from './model-factory.js';
 import type { ModelCommand } from './model-caller-commands.js';
 import { checkNoWaiterStarves } from './model-invariants.js';
 import { flushMicrotasks, type ModelWorld } from './model-world.js';
@@ -43,6 +43,62 @@ export class SettleCreateCommand implements ModelCommand {
 
   toString(): string {
     return `${this.succeed ? 'finishCreate' : 'failCreate'}(${this.pick})`;
+  }
+}
+
+/** Fails every deferred create at once: a burst of failures (an outage), which the backoff counts once. */
+export class FailAllCreatesCommand implements ModelCommand {
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.factory.unsettledCreates().length > 1;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    for (const create of world.factory.unsettledCreates()) world.factory.settleCreate(create, false);
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return 'failAllCreates()';
+  }
+}
+
+/** Chooses how the next destroys behave: settle soon, or hang until a {@link SettleDestroyCommand} (maybe never). */
+export class SetDestroyModeCommand implements ModelCommand {
+  constructor(readonly mode: DestroyMode) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    world.factory.destroyMode = this.mode;
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `destroyMode = ${this.mode}`;
+  }
+}
+
+/** Settles one hung destroy, in time or long after the pool stopped waiting for it. */
+export class SettleDestroyCommand implements ModelCommand {
+  constructor(readonly pick: number) {}
+
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.factory.unsettledDestroys().length > 0;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    const destroys = world.factory.unsettledDestroys();
+    world.factory.settleDestroy(destroys[this.pick % destroys.length] as HungDestroy);
+    await flushMicrotasks();
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `finishDestroy(${this.pick})`;
   }
 }
 

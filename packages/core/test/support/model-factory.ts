@@ -16,6 +16,21 @@ export interface ModelResource {
 /** How the next `create()` calls behave, chosen by the model test's commands. */
 export type CreateMode = 'sync' | 'async' | 'sync-fail' | 'async-fail' | 'deferred';
 
+/** How the next `destroy()` calls behave: settle soon, or hang until the model settles them (maybe never). */
+export type DestroyMode = 'async' | 'hang';
+
+/** A `destroy()` that hangs until the model settles it. */
+export interface HungDestroy {
+  readonly resource: ModelResource;
+  /** Fake `Date.now()` when the pool called it. */
+  readonly startedAtMs: number;
+  readonly result: Deferred<void>;
+  settled: boolean;
+  settledAtMs: number;
+  /** Still pending when a close deadline gave up every factory call. */
+  givenUp: boolean;
+}
+
 /** How the next `validate()` calls answer; `deferred` waits for the model to decide. */
 export type ValidateMode = 'valid' | 'invalid' | 'throw' | 'deferred';
 
@@ -59,6 +74,9 @@ export interface ModelFactoryConfig {
 export class ModelFactory {
   createMode: CreateMode = 'async';
   validateMode: ValidateMode = 'valid';
+  destroyMode: DestroyMode = 'async';
+  /** Every destroy that hung, settled or not. */
+  readonly hungDestroys: HungDestroy[] = [];
   /** Every resource ever created, in creation order. */
   readonly resources: ModelResource[] = [];
   readonly pendingCreates: PendingCreate[] = [];
@@ -70,7 +88,7 @@ export class ModelFactory {
   lastFailureAtMs = -Infinity;
   /** `create()` calls so far. */
   createCalls = 0;
-  /** `destroy()` calls that have settled. */
+  /** `destroy()` calls that settled soon (hung ones are in {@link ModelFactory.hungDestroys}). */
   destroysSettled = 0;
   /** `destroy()` calls that failed on purpose. */
   destroyFailures = 0;
@@ -107,6 +125,18 @@ export class ModelFactory {
   /** Resources created and not yet destroyed. */
   liveResources(): ModelResource[] {
     return this.resources.filter((resource) => resource.destroyCount === 0);
+  }
+
+  /** Hung destroys not settled yet. */
+  unsettledDestroys(): HungDestroy[] {
+    return this.hungDestroys.filter((destroy) => !destroy.settled);
+  }
+
+  /** Settles a hung destroy (the pool may have stopped waiting for it long ago). */
+  settleDestroy(destroy: HungDestroy): void {
+    destroy.settled = true;
+    destroy.settledAtMs = Date.now();
+    destroy.result.resolve();
   }
 
   /** Finishes a deferred create with a new resource, or fails it. */
@@ -183,6 +213,18 @@ export class ModelFactory {
     if (!this.resources.includes(resource)) this.violations.push(`destroy() of a resource never created: ${String(resource.id)}`);
     if (resource.destroyCount > 0) this.violations.push(`resource ${resource.id} destroyed twice`);
     resource.destroyCount++;
+    if (this.destroyMode === 'hang') {
+      const hung: HungDestroy = {
+        resource,
+        startedAtMs: Date.now(),
+        result: deferred<void>(),
+        settled: false,
+        settledAtMs: Infinity,
+        givenUp: false,
+      };
+      this.hungDestroys.push(hung);
+      return hung.result.promise;
+    }
     await Promise.resolve();
     this.destroysSettled++;
     if (this.#config.destroyFailsEvery > 0 && resource.id % this.#config.destroyFailsEvery === 0) {

@@ -9,7 +9,9 @@ const ROUND_MS = 200;
 async function settleEverything(world: ModelWorld): Promise<void> {
   world.factory.createMode = 'async';
   world.factory.validateMode = 'valid';
+  world.factory.destroyMode = 'async';
   for (const create of world.factory.unsettledCreates()) world.factory.settleCreate(create, true);
+  for (const destroy of world.factory.unsettledDestroys()) world.factory.settleDestroy(destroy);
   for (const validate of world.factory.unsettledValidates()) world.factory.settleValidate(validate, true);
   await flushMicrotasks();
   for (const resource of [...world.held.keys()]) world.release(resource, false);
@@ -45,9 +47,19 @@ export async function drainOpenPool(world: ModelWorld): Promise<void> {
  * resolves, every created resource is destroyed exactly once and no timer outlives the pool.
  */
 export async function closeAndAudit(world: ModelWorld): Promise<void> {
-  if (!world.isClosed) world.startClose();
+  if (!world.isClosed) world.startClose(world.config.finalCloseTimeoutMs);
+  if (world.closeMustResolveByMs !== Infinity) {
+    // A bounded close resolves by its deadline whatever the factory does: nothing is settled or released first.
+    await vi.advanceTimersByTimeAsync(Math.max(0, world.closeMustResolveByMs - Date.now()));
+    world.onClockMoved();
+    await flushMicrotasks();
+    await flushMicrotasks();
+    expect(world.closeResolved, 'close({ timeoutMs }) resolves by its deadline, whatever the factory does').toBe(true);
+  }
   for (let round = 0; round < MAX_ROUNDS && !world.closeResolved; round++) await settleEverything(world);
   expect(world.closeResolved, 'close() resolves once every holder released').toBe(true);
+  // Factory calls a close deadline gave up finish now; a late create's result is destroyed.
+  await settleEverything(world);
   const stats = world.pool.stats();
   expect(stats, 'a closed pool is empty').toMatchObject({ idle: 0, inUse: 0, creating: 0, waiting: 0 });
   expect(stats.destroyed, 'after close(), created === destroyed').toBe(stats.created);

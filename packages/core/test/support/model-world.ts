@@ -40,6 +40,9 @@ export interface ModelConfig extends ModelFactoryConfig {
   readonly acquireTimeoutMs: number;
   readonly createTimeoutMs: number;
   readonly validateTimeoutMs: number;
+  readonly destroyTimeoutMs: number;
+  /** The close at the end of a run: `undefined` waits for everything, a number bounds it. */
+  readonly finalCloseTimeoutMs: number | undefined;
   readonly closeOnError: boolean;
   readonly maxWaiting: number;
   readonly createRetryDelayMs: number;
@@ -62,6 +65,8 @@ export interface AcquireRecord {
   error: unknown;
   /** Its signal aborted while the model still saw it pending. */
   abortedWhilePending: boolean;
+  /** A fail-fast acquire still pending after its call: its create started, so no shrink may fail it. */
+  admitted: boolean;
 }
 
 /**
@@ -86,6 +91,8 @@ export class ModelWorld {
   readonly everForceDestroyed = new Set<ModelResource>();
   /** When the pending `close({ timeoutMs })` destroys what is still held; `Infinity` when it never will. */
   closeDeadlineMs = Infinity;
+  /** When a `close({ timeoutMs })` must have resolved, whatever the factory does; `Infinity` without a timeout. */
+  closeMustResolveByMs = Infinity;
   size: number;
   isClosed = false;
   closeResolved = false;
@@ -102,6 +109,7 @@ export class ModelWorld {
       acquireTimeoutMs: config.acquireTimeoutMs,
       createTimeoutMs: config.createTimeoutMs,
       validateTimeoutMs: config.validateTimeoutMs,
+      destroyTimeoutMs: config.destroyTimeoutMs,
       closeOnError: config.closeOnError,
       maxWaiting: config.maxWaiting,
       createRetryDelayMs: config.createRetryDelayMs,
@@ -129,6 +137,7 @@ export class ModelWorld {
       resource: undefined,
       error: undefined,
       abortedWhilePending: false,
+      admitted: false,
     };
     this.acquires.push(record);
     const options = timeoutMs === undefined && controller === undefined ? undefined : { timeoutMs, signal: controller?.signal };
@@ -161,9 +170,12 @@ export class ModelWorld {
   startClose(timeoutMs?: number): void {
     this.isClosed = true;
     if (timeoutMs !== undefined && this.pool.stats().inUse > 0) this.closeDeadlineMs = Date.now() + timeoutMs;
+    if (timeoutMs !== undefined) this.closeMustResolveByMs = Date.now() + timeoutMs;
     this.pool.close(timeoutMs === undefined ? undefined : { timeoutMs }).then(
       () => {
         this.closeResolved = true;
+        // A close resolves with a destroy still pending only when its deadline gave that destroy up.
+        for (const destroy of this.factory.unsettledDestroys()) destroy.givenUp = true;
       },
       (error: unknown) => this.violations.push(`close() rejected: ${String(error)}`),
     );
@@ -275,6 +287,12 @@ export class ModelWorld {
     }
     if (error.code === 'ACQUIRE_TIMEOUT' && Date.now() < record.deadlineMs) {
       this.violations.push(`${label} timed out early`);
+    }
+    if (error.code === 'ACQUIRE_TIMEOUT' && error.cause !== undefined && this.lastCreateFailureAtMs() < record.startedAtMs) {
+      this.violations.push(`${label} timed out with a create error from before its wait as cause`);
+    }
+    if (error.code === 'POOL_EXHAUSTED' && record.admitted && !this.config.closeOnError) {
+      this.violations.push(`${label} was admitted (its create started) and then failed with POOL_EXHAUSTED`);
     }
     if (error.code === 'CREATE_TIMEOUT' && !this.#someCreateOutlived()) {
       this.violations.push(`${label} got CREATE_TIMEOUT while no create had run for createTimeoutMs`);

@@ -52,9 +52,13 @@ export class ValidatingFactory extends ControlledFactory {
   }
 }
 
-/** The pool's invariant: `idle + inUse + creating <= max(size, inUse)`. */
+/**
+ * The pool's invariant: `idle + inUse + creating <= size`, except after a shrink, when only resources in use and
+ * creates that callers wait for may keep the total above the size (never an idle resource).
+ */
 export function withinLimit(stats: PoolStats): boolean {
-  return stats.idle + stats.inUse + stats.creating <= Math.max(stats.size, stats.inUse);
+  const total = stats.idle + stats.inUse + stats.creating;
+  return total <= stats.size || (stats.idle === 0 && stats.creating <= stats.waiting);
 }
 
 /** Where a promise stands after pending callbacks ran; attaches a handler, so a rejection is never unhandled. */
