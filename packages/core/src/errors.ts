@@ -241,6 +241,7 @@ PoolError.brand(AcquireAbortedError, '@pool/core:AcquireAbortedError');
 PoolError.brand(CreateError, '@pool/core:CreateError');
 PoolError.brand(CreateTimeoutError, '@pool/core:CreateTimeoutError');
 PoolError.brand(DestroyError, '@pool/core:DestroyError');
+PoolError.brand(DestroyTimeoutError, '@pool/core:DestroyTimeoutError');
 PoolError.brand(ReleaseError, '@pool/core:ReleaseError');
 PoolError.brand(InvalidOptionError, '@pool/core:InvalidOptionError');
 PoolError.brand(InvalidFactoryError, '@pool/core:InvalidFactoryError');
