@@ -13,19 +13,22 @@ import { join } from 'node:path';
 
 const HOST = '127.0.0.1';
 
-/** A port that was free a moment ago (never 6379, the machine's shared server). */
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that no other process's `listen(0)` or
+ * outgoing connection takes it while the soak's server is down between a SIGKILL and its restart. Never 6379.
+ */
 export async function freePort() {
-  for (;;) {
-    const port = await new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (port === 6379) continue;
+    const free = await new Promise((resolve) => {
       const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, HOST, () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
+      probe.once('error', () => resolve(false));
+      probe.listen(port, HOST, () => probe.close(() => resolve(true)));
     });
-    if (port > 0 && port !== 6379) return port;
+    if (free) return port;
   }
+  throw new Error('no free port between 20000 and 32000');
 }
 
 /** Sends one inline command on a fresh socket; resolves with the raw reply ('' on any failure or after `timeoutMs`). */
@@ -116,6 +119,18 @@ export class SoakServer {
   }
 
   async #spawn() {
+    // A port another process took meanwhile (the server exits at once): try again a few times before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#spawnOnce();
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  async #spawnOnce() {
     const child = spawn('redis-server', [join(this.dir, 'redis.conf')], { stdio: 'ignore' });
     this.child = child;
     for (let attempt = 0; attempt < 1000; attempt++) {

@@ -2,11 +2,13 @@
 // restarted, SIGSTOPped, has its clients killed and is put to sleep. Prints, per mode: calls, failures by code,
 // untyped failures, process warnings, integrity (every INCR counter checked against the server), the longest call,
 // recovery per fault and heap before and after. Exits 1 on an integrity violation, an untyped failure, a process
-// warning or an unbounded call. Not part of the default test run (a 30-second version is: test/soak.test.ts).
+// warning or an unbounded call. Not part of the default test run (a 15-seconds-per-mode version is:
+// test/soak/soak.test.ts).
 //
-//   pnpm run soak -- [--duration 180] [--callers 256] [--modes exclusive,multiplexed] [--faults kill,stop,...] [--json]
+//   npx -y pnpm@10.34.8 soak [--duration 180] [--callers 256] [--modes exclusive,multiplexed] [--faults kill,...] [--json]
 //
-// Needs the built packages (`pnpm run build`) and `redis-server` on PATH. Run with `node --expose-gc` for heap figures.
+// --duration is in seconds per mode. Needs the built packages (the `soak` script builds them first) and
+// `redis-server` on PATH; heap figures need `node --expose-gc` (the `soak` script passes it).
 
 import { Redis } from 'ioredis';
 import { createRedisPool } from '../dist/index.mjs';
