@@ -49,6 +49,18 @@ export class Ledger {
   }
 }
 
+/** Pool errors of a caller that never got a connection: its command was never sent. */
+const ACQUIRE_CODES = new Set(['POOL_EXHAUSTED', 'POOL_CLOSED', 'ACQUIRE_TIMEOUT', 'ACQUIRE_ABORTED', 'QUEUE_FULL', 'CREATE_FAILED', 'CREATE_TIMEOUT']);
+
+/**
+ * Whether a failed INCR surely did not change its counter: the error says it was not sent, it never got a
+ * connection, or the server refused it (an error reply, such as LOADING). Anything else may have run.
+ */
+function surelyNotApplied(error) {
+  if (typeof error?.sent === 'boolean') return !error.sent;
+  return ACQUIRE_CODES.has(error?.code) || error?.code === 'REDIS_REPLY';
+}
+
 /**
  * Starts `count` caller loops on `redis`; `stop()` asks them to finish their current call and resolves when all did,
  * or after `boundMs` with the number still running (calls that never settled: unbounded).
@@ -71,7 +83,7 @@ export function startCallers(redis, ledger, count) {
         ledger.record(start, performance.now(), undefined);
       } catch (error) {
         if (isIncr) {
-          if (error?.sent === false || error instanceof PoolError) ledger.neverSent[counter]++;
+          if (surelyNotApplied(error)) ledger.neverSent[counter]++;
           else ledger.mayHaveRun[counter]++;
         }
         ledger.record(start, performance.now(), error);
