@@ -85,6 +85,40 @@ describe('generic-pool failures the entry does not have', () => {
     await pool.drain();
   });
 
+  // Regression (generic-pool): with no destroyTimeoutMillis, a destroy that never settles hangs clear() forever.
+  it('a destroy that never settles does not hang drain() and clear(): it is reported after destroyTimeoutMillis', async () => {
+    const factory = new RecordingFactory();
+    factory.destroyGate = new Promise<void>(() => {});
+    const pool = createPool(factory, { max: 2, destroyTimeoutMillis: 50 });
+    const reported = nextEvent(pool, 'factoryDestroyError');
+    const connection = await pool.acquire();
+    await pool.release(connection);
+    await pool.drain();
+    await pool.clear();
+    expect(String(await reported)).toMatch(/destroy timed out/);
+    expect([pool.size, pool.available, pool.borrowed]).toEqual([0, 0, 0]);
+  });
+
+  it('without destroyTimeoutMillis, a stuck destroy is given up after 5 s, not waited for forever', async () => {
+    useFakeClock();
+    const factory = new RecordingFactory();
+    factory.destroyGate = new Promise<void>(() => {});
+    const pool = createPool(factory, { max: 1 });
+    const reported: unknown[] = [];
+    pool.on('factoryDestroyError', (error) => reported.push(error));
+    await pool.release(await pool.acquire());
+    let cleared = false;
+    const clearing = pool.drain().then(() => {
+      cleared = true;
+    });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(cleared).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await clearing;
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatchObject({ code: 'DESTROY_TIMEOUT' });
+  });
+
   it('factoryDestroyError carries the factory\'s destroy error, and the resource still counts as gone', async () => {
     const factory = new RecordingFactory();
     const failure = new Error('socket already closed');
