@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import type { PoolOptions } from '@pool/core';
+import { DEFAULTS as CORE_DEFAULTS, type PoolOptions } from '@pool/core';
 import { InvalidRedisOptionError } from './errors.js';
 import { parseRedisUrl } from './url.js';
 
@@ -97,6 +97,24 @@ const REDIS_KEYS = new Set([
   'tls', 'connectionName', 'multiplex', 'maxInFlightPerConnection', 'bulkSize',
 ]);
 
+/** ioredis option names a user may bring along, with what to write instead (or why the pool owns it). */
+const IOREDIS_NAMES: Readonly<Record<string, string>> = {
+  db: 'use database',
+  connectTimeout: 'use connTimeoutMs',
+  commandTimeout: 'use readTimeoutMs',
+  maxRetriesPerRequest: 'the pool manages it: a failed command is not queued for a reconnect, its connection is replaced',
+  enableOfflineQueue: 'the pool manages it: a command is never queued on a connection that is not ready',
+  lazyConnect: 'the pool manages it: connections are created when the pool needs them',
+  retryStrategy: 'the pool manages it: broken connections are replaced, and failed creates back off',
+};
+
+/** Every key a Redis pool accepts: its own and `@pool/core`'s. */
+function checkKey(key: string): void {
+  if (REDIS_KEYS.has(key) || Object.hasOwn(CORE_DEFAULTS, key)) return;
+  const hint = Object.hasOwn(IOREDIS_NAMES, key) ? IOREDIS_NAMES[key] : undefined;
+  throw new InvalidRedisOptionError(hint === undefined ? `unknown option ${key}` : `unknown option ${key}: ${hint}`);
+}
+
 /**
  * Applies {@link REDIS_DEFAULTS}, merges a `url`, and checks every Redis option.
  * @throws InvalidRedisOptionError (`INVALID_OPTION`), InvalidRedisUrlError (`INVALID_URL`)
@@ -105,7 +123,10 @@ export function resolveRedisOptions(options: RedisPoolOptions): ResolvedRedisOpt
   if (options === null || typeof options !== 'object') throw new InvalidRedisOptionError(`options must be an object, got ${typeof options}`);
   const fromUrl = options.url === undefined ? undefined : parseRedisUrl(options.url);
   const poolOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!REDIS_KEYS.has(key)) poolOptions[key] = value;
+  for (const [key, value] of Object.entries(options)) {
+    checkKey(key);
+    if (!REDIS_KEYS.has(key)) poolOptions[key] = value;
+  }
   if (fromUrl?.size !== undefined && options.size === undefined) poolOptions['size'] = fromUrl.size;
   const username = optionalString('username', options.username ?? fromUrl?.username);
   const password = optionalString('password', options.password ?? fromUrl?.password);

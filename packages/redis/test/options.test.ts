@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedisPool, parseRedisUrl, REDIS_DEFAULTS, type RedisPoolOptions } from '@pool/redis';
+import { createRedisPool, InvalidRedisOptionError, parseRedisUrl, REDIS_DEFAULTS, type RedisPoolOptions } from '@pool/redis';
 
 const base = { host: '127.0.0.1', port: 1 };
 
@@ -40,6 +40,21 @@ describe('options', () => {
     const redis = createRedisPool({ ...base, size: 3, acquireTimeoutMs: 10 });
     expect(redis.size).toBe(3);
     void redis.close();
+  });
+
+  it.each([
+    ['db', 'use database'],
+    ['connectTimeout', 'use connTimeoutMs'],
+    ['commandTimeout', 'use readTimeoutMs'],
+    ['maxRetriesPerRequest', 'the pool manages it'],
+    ['enableOfflineQueue', 'the pool manages it'],
+    ['lazyConnect', 'the pool manages it'],
+    ['sizee', 'unknown option sizee'],
+  ])('rejects the unknown option %s with InvalidRedisOptionError naming the fix (%s)', (key, fix) => {
+    const call = (): unknown => createRedisPool({ url: 'redis://user:secret@127.0.0.1:1/0', [key]: 1 } as RedisPoolOptions);
+    expect(call).toThrow(InvalidRedisOptionError);
+    expect(call).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(fix) }));
+    expect(call).not.toThrow(/secret/);
   });
 
   it('never echoes a bad password value', () => {
