@@ -109,7 +109,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   readonly #checksExpiry: boolean;
   /** No validation and no leak detection: an idle resource is handed out synchronously. */
   readonly #servesIdleDirectly: boolean;
-  /** Which lifecycle events have ever had a listener: `emit()` costs a lookup per call even with none. */
+  /** Which lifecycle events have a listener: `emit()` costs a lookup per call even with none. */
   readonly #listened: Record<LifecycleEvent, boolean> = {
     create: false,
     destroy: false,
@@ -142,8 +142,12 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       onFailed: this.#onAcquireFailed.bind(this),
     };
     this.#onDestroyTimeoutBound = this.#onDestroyTimeout.bind(this);
+    // Track which lifecycle events have listeners, so emitting (and reading the clock) costs nothing without them.
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event in this.#listened) this.#listened[event as LifecycleEvent] = true;
+      if (Object.hasOwn(this.#listened, event)) this.#listened[event as LifecycleEvent] = true;
+    });
+    (this as EventEmitter).on('removeListener', (event: string | symbol) => {
+      if (Object.hasOwn(this.#listened, event)) this.#listened[event as LifecycleEvent] = this.listenerCount(event) > 0;
     });
     this.#queue = this.#options.priorityRange > 1 ? new PriorityWaitQueue<Waiter<T>>(this.#options.priorityRange) : new WaitQueue<Waiter<T>>();
     this.#checksExpiry =

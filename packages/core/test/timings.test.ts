@@ -124,6 +124,21 @@ describe('timings on the acquire, release and create events', () => {
     expect(useTimes).toEqual([Number.NaN, 20]);
   });
 
+  it('reads no clock on acquire and release once the last timing listener is removed', async () => {
+    const pool = createPool(new ControlledFactory(), { size: 1 });
+    const onRelease = (): void => {};
+    pool.on('release', onRelease);
+    await pool.release(await pool.acquire());
+    pool.off('release', onRelease);
+    const now = vi.spyOn(performance, 'now');
+    try {
+      await pool.release(await pool.acquire());
+      expect(now).not.toHaveBeenCalled();
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('the diagnostics channels carry the same timings: durationMs, waitMs, useMs', async () => {
     useFakeClockWithPerformance();
     const factory = new ControlledFactory();
