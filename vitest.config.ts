@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       // Subpath entries first: an alias also matches `@pool/core/...`.
       '@pool/core/generic-pool': fromRoot('./packages/core/src/generic-pool/index.ts'),
+      '@pool/core/opentelemetry': fromRoot('./packages/core/src/opentelemetry/index.ts'),
       '@pool/core': fromRoot('./packages/core/src/index.ts'),
       '@pool/redis': fromRoot('./packages/redis/src/index.ts'),
     },

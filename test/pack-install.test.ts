@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ async function newProject(ioredis: string, thenInstall: readonly string[]): Prom
     if (file !== 'README.md') await copyFile(join(fixtures, file), join(dir, file));
   }
   // The same sources, type-checked as ES modules (.mts) and as CommonJS (.cts) under node16.
-  for (const name of packages) {
+  for (const name of [...packages, 'otel']) {
     await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.mts`));
     await copyFile(join(fixtures, `${name}-types.ts`), join(dir, `${name}-types.cts`));
   }
@@ -183,10 +184,23 @@ describe('@pool/core installed from its tarball', () => {
     expect(result.stdout).toBe('cjs: acquired #1, then POOL_EXHAUSTED; created 1, destroyed 1\n');
   });
 
-  it('has zero runtime dependencies', async () => {
+  it('has zero runtime dependencies; its only peer, @opentelemetry/api, is optional', async () => {
     const manifest = JSON.parse(await readFile(join(project, 'node_modules/@pool/core/package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(manifest.peerDependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(['@opentelemetry/api']);
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true } });
+  });
+
+  it('loads its main entry without @opentelemetry/api installed (npm does not install an optional peer)', async () => {
+    expect(existsSync(join(project, 'node_modules/@opentelemetry/api'))).toBe(false);
+    const esm = await runNode('core-esm.mjs', { cwd: project });
+    expectSuccess('node core-esm.mjs', esm);
+    const cjs = await runNode('core-cjs.cjs', { cwd: project });
+    expectSuccess('node core-cjs.cjs', cjs);
+    // Only the subpath needs the peer, and says so.
+    const script = "import('@pool/core/opentelemetry').then(() => console.log('loaded'), (error) => console.log(error.code, error.message))";
+    const subpath = await runProgram(process.execPath, ['--input-type=module', '-e', script], { cwd: project, timeoutMs: 30_000 });
+    expect(subpath.stdout).toMatch(/^ERR_MODULE_NOT_FOUND .*'@opentelemetry\/api'/);
   });
 
   // The checked files hold @ts-expect-error lines that only pass when the package's real types are loaded.
@@ -227,5 +241,49 @@ describe('@pool/core/generic-pool installed from the @pool/core tarball', () => 
   // CommonJS projects that use generic-pool) finds the subpath through its package.json redirect.
   it('type-checks with moduleResolution node10', async () => {
     await expectTypeCheckPasses('tsconfig.node10.json');
+  }, TYPECHECK_TIMEOUT_MS);
+});
+
+// Last in the file (vitest runs a file's tests in order): the tests above check the install without the optional
+// peer, which this one adds.
+describe('@pool/core/opentelemetry, once the user installs @opentelemetry/api and the SDK', () => {
+  beforeAll(async () => {
+    await npmInstall(project, ['@opentelemetry/api@~1.9.0', '@opentelemetry/sdk-metrics@2.12.0']);
+  }, INSTALL_TIMEOUT_MS);
+
+  const expected = [
+    'db.client.connection.count',
+    'db.client.connection.create_time',
+    'db.client.connection.idle.max',
+    'db.client.connection.idle.min',
+    'db.client.connection.max',
+    'db.client.connection.pending_requests',
+    'db.client.connection.timeouts',
+    'db.client.connection.use_time',
+    'db.client.connection.wait_time',
+  ].join(', ');
+
+  it('records the pool metrics from an ES module (import)', async () => {
+    const result = await runNode('otel-esm.mjs', { cwd: project });
+    expectSuccess('node otel-esm.mjs', result);
+    expect(result.stdout).toBe(`esm: 9 metrics: ${expected}\n`);
+  });
+
+  it('records the pool metrics from a CommonJS module (require)', async () => {
+    const result = await runNode('otel-cjs.cjs', { cwd: project });
+    expectSuccess('node otel-cjs.cjs', result);
+    expect(result.stdout).toBe(`cjs: 9 metrics: ${expected}\n`);
+  });
+
+  it('type-checks with moduleResolution node16, as ESM and as CommonJS', async () => {
+    await expectTypeCheckPasses('tsconfig.otel-node16.json');
+  }, TYPECHECK_TIMEOUT_MS);
+
+  it('type-checks with moduleResolution bundler', async () => {
+    await expectTypeCheckPasses('tsconfig.otel-bundler.json');
+  }, TYPECHECK_TIMEOUT_MS);
+
+  it('type-checks with moduleResolution node10 (no "exports" support), through its package.json redirect', async () => {
+    await expectTypeCheckPasses('tsconfig.otel-node10.json');
   }, TYPECHECK_TIMEOUT_MS);
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/run-program.js';
@@ -18,7 +18,48 @@ interface Manifest {
   exports?: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
+}
+
+/** package.json of every @opentelemetry/* package in pnpm's store of this install. */
+async function openTelemetryManifests(): Promise<string[]> {
+  const store = join(repoRoot, 'node_modules/.pnpm');
+  const entries = (await readdir(store)).filter((entry) => entry.startsWith('@opentelemetry+'));
+  return entries.map((entry) => {
+    const name = entry.slice(0, entry.indexOf('@', 1)).replace('+', '/');
+    return join(store, entry, 'node_modules', name, 'package.json');
+  });
+}
+
+/**
+ * Whether an `engines.node` range accepts a version. Handles what the OpenTelemetry packages use: `||` of
+ * `>=x[.y[.z]]`, `^x.y.z` and `>=a <b` comparators; anything else fails the test instead of being guessed.
+ */
+function acceptsNode(range: string, version: [number, number, number]): boolean {
+  return range.split('||').some((alternative) =>
+    alternative
+      .trim()
+      .replace(/(>=|<|\^)\s+/g, '$1')
+      .split(/\s+/)
+      .every((comparator) => {
+        const match = /^(>=|<|\^)(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(comparator);
+        if (match === null) throw new Error(`unsupported engines comparator: ${comparator}`);
+        const bound: [number, number, number] = [Number(match[2]), Number(match[3] ?? 0), Number(match[4] ?? 0)];
+        const order = compareVersions(version, bound);
+        if (match[1] === '>=') return order >= 0;
+        if (match[1] === '<') return order < 0;
+        return order >= 0 && version[0] === bound[0];
+      }),
+  );
+}
+
+function compareVersions(a: [number, number, number], b: [number, number, number]): number {
+  for (let index = 0; index < 3; index++) {
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 async function manifestOf(name: string): Promise<Manifest> {
@@ -77,11 +118,54 @@ describe.each(['core', 'redis'])('packages/%s/package.json', (name) => {
   });
 });
 
+describe('@pool/core/opentelemetry', () => {
+  it('is exported for import and require, each with its types condition first, like the main entry', async () => {
+    const manifest = await manifestOf('core');
+    expect(Object.keys(manifest.exports ?? {})).toContain('./opentelemetry');
+    const subpath = manifest.exports?.['./opentelemetry'] as Record<string, Record<string, string>>;
+    expect(subpath).toEqual({
+      import: { types: './dist/opentelemetry.d.mts', default: './dist/opentelemetry.mjs' },
+      require: { types: './dist/opentelemetry.d.cts', default: './dist/opentelemetry.cjs' },
+    });
+    expect(Object.keys(subpath.import ?? {})).toEqual(['types', 'default']);
+    expect(Object.keys(subpath.require ?? {})).toEqual(['types', 'default']);
+  });
+
+  it('resolves without "exports" support too (TypeScript\'s node10), through opentelemetry/package.json', async () => {
+    const manifest = await manifestOf('core');
+    expect(manifest.files).toContain('opentelemetry/package.json');
+    const redirect = JSON.parse(await readFile(join(repoRoot, 'packages/core/opentelemetry/package.json'), 'utf8'));
+    expect(redirect).toMatchObject({
+      main: '../dist/opentelemetry.cjs',
+      module: '../dist/opentelemetry.mjs',
+      types: '../dist/opentelemetry.d.cts',
+    });
+  });
+
+  it('is built from its own entry by tsdown', async () => {
+    const config = await readFile(join(repoRoot, 'packages/core/tsdown.config.ts'), 'utf8');
+    expect(config).toContain("opentelemetry: 'src/opentelemetry/index.ts'");
+  });
+});
+
 describe('dependencies', () => {
-  it('@pool/core has zero runtime dependencies', async () => {
+  it('@pool/core has zero runtime dependencies; @opentelemetry/api is an optional peer only', async () => {
     const manifest = await manifestOf('core');
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(manifest.peerDependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies).toEqual({ '@opentelemetry/api': expect.stringMatching(/^\^1\.\d+\.\d+$/) });
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true } });
+  });
+
+  it('every OpenTelemetry package installed for the tests and examples supports Node 20.19', async () => {
+    const checked: string[] = [];
+    for (const manifestPath of await openTelemetryManifests()) {
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+      const range = manifest.engines?.node;
+      if (range === undefined) continue;
+      expect(acceptsNode(range, [20, 19, 0]), `${manifest.name}@${manifest.version}: engines.node ${range}`).toBe(true);
+      checked.push(`${manifest.name}@${manifest.version}`);
+    }
+    expect(checked).toEqual(expect.arrayContaining([expect.stringMatching(/^@opentelemetry\/api@/), expect.stringMatching(/^@opentelemetry\/sdk-metrics@/)]));
   });
 
   it('@pool/redis takes ioredis 5 or 6 as a peer (the user\'s copy) and @pool/core from the workspace', async () => {

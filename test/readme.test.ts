@@ -24,6 +24,9 @@ const IMPORTABLE: Record<string, string> = {
   tarn: 'node_modules/tarn',
   pg: 'node_modules/pg',
   '@types/node': 'node_modules/@types/node',
+  // @pool/core's own (dev) copies, so a block shares the api instance its instrumentation registers with.
+  '@opentelemetry/api': 'packages/core/node_modules/@opentelemetry/api',
+  '@opentelemetry/sdk-metrics': 'packages/core/node_modules/@opentelemetry/sdk-metrics',
 };
 const TYPECHECK_TIMEOUT_MS = 90_000;
 
