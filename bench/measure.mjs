@@ -86,6 +86,6 @@ export function packageVersion(name) {
 export function gitCommit() {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   if (head.status !== 0) return 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages/*/src'], { encoding: 'utf8' });
   return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+changes'}`;
 }
