@@ -1,6 +1,8 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { DEFAULTS as CORE_DEFAULTS, type PoolOptions } from '@pool/core';
+import { createPool, InvalidOptionError, type PoolOptions } from '@pool/core';
+import type { RedisOptions } from 'ioredis';
 import { InvalidRedisOptionError } from './errors.js';
+import { ioredisNameHint, resolveIoredisOptions } from './ioredis-options.js';
 import { parseRedisUrl } from './url.js';
 
 /**
@@ -47,6 +49,17 @@ export interface RedisPoolOptions extends PoolOptions {
   maxInFlightPerConnection?: number;
   /** Bulk mode: commands sent per pipelined batch. Minimum: 1. @default 100 */
   bulkSize?: number;
+  /**
+   * ioredis connection options the pool does not own, passed to every connection as they are: `family`,
+   * `keyPrefix`, `keepAlive`, `noDelay`, ... An option the pool owns fails and names the pool's own
+   * (`db` → `database`, `connectTimeout` → `connTimeoutMs`, `tls` → `tls`), or says why the pool manages it
+   * (`maxRetriesPerRequest`, `enableOfflineQueue`, `lazyConnect`, `retryStrategy`, ...).
+   * @example
+   * ```ts
+   * createRedisPool({ host: '127.0.0.1', database: 1, ioredis: { family: 4, keyPrefix: 'app:' } });
+   * ```
+   */
+  ioredis?: Partial<RedisOptions>;
 }
 
 /** The defaults of the Redis options, in one place; applied with `??` so `0` stays `0`. */
@@ -88,35 +101,23 @@ export interface ResolvedRedisOptions {
   readonly multiplex: boolean;
   readonly maxInFlightPerConnection: number;
   readonly bulkSize: number;
+  /** The `ioredis` pass-through options, checked against the ones the pool owns. */
+  readonly ioredis: Readonly<Partial<RedisOptions>>;
   /** The `@pool/core` options, passed through untouched (the core validates them). */
   readonly poolOptions: PoolOptions;
 }
 
 const REDIS_KEYS = new Set([
   'host', 'port', 'path', 'url', 'database', 'username', 'password', 'encoding', 'connTimeoutMs', 'readTimeoutMs',
-  'tls', 'connectionName', 'multiplex', 'maxInFlightPerConnection', 'bulkSize',
+  'tls', 'connectionName', 'multiplex', 'maxInFlightPerConnection', 'bulkSize', 'ioredis',
 ]);
 
-/** ioredis option names a user may bring along, with what to write instead (or why the pool owns it). */
-const IOREDIS_NAMES: Readonly<Record<string, string>> = {
-  db: 'use database',
-  connectTimeout: 'use connTimeoutMs',
-  commandTimeout: 'use readTimeoutMs',
-  maxRetriesPerRequest: 'the pool manages it: a failed command is not queued for a reconnect, its connection is replaced',
-  enableOfflineQueue: 'the pool manages it: a command is never queued on a connection that is not ready',
-  lazyConnect: 'the pool manages it: connections are created when the pool needs them',
-  retryStrategy: 'the pool manages it: broken connections are replaced, and failed creates back off',
-};
-
-/** Every key a Redis pool accepts: its own and `@pool/core`'s. */
-function checkKey(key: string): void {
-  if (REDIS_KEYS.has(key) || Object.hasOwn(CORE_DEFAULTS, key)) return;
-  const hint = Object.hasOwn(IOREDIS_NAMES, key) ? IOREDIS_NAMES[key] : undefined;
-  throw new InvalidRedisOptionError(hint === undefined ? `unknown option ${key}` : `unknown option ${key}: ${hint}`);
-}
+/** A factory for a pool that only checks the `@pool/core` options: closed at once, it never creates. */
+const NEVER_CREATES = { create: () => Promise.reject(new Error('never created')), destroy: () => undefined };
 
 /**
- * Applies {@link REDIS_DEFAULTS}, merges a `url`, and checks every Redis option.
+ * Applies {@link REDIS_DEFAULTS}, merges a `url`, and checks every option, the `@pool/core` ones included, so every
+ * bad option of one call fails with the same class.
  * @throws InvalidRedisOptionError (`INVALID_OPTION`), InvalidRedisUrlError (`INVALID_URL`)
  */
 export function resolveRedisOptions(options: RedisPoolOptions): ResolvedRedisOptions {
@@ -124,10 +125,13 @@ export function resolveRedisOptions(options: RedisPoolOptions): ResolvedRedisOpt
   const fromUrl = options.url === undefined ? undefined : parseRedisUrl(options.url);
   const poolOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    checkKey(key);
-    if (!REDIS_KEYS.has(key)) poolOptions[key] = value;
+    if (REDIS_KEYS.has(key)) continue;
+    const hint = ioredisNameHint(key);
+    if (hint !== undefined) throw new InvalidRedisOptionError(hint);
+    poolOptions[key] = value;
   }
   if (fromUrl?.size !== undefined && options.size === undefined) poolOptions['size'] = fromUrl.size;
+  checkPoolOptions(poolOptions);
   const username = optionalString('username', options.username ?? fromUrl?.username);
   const password = optionalString('password', options.password ?? fromUrl?.password);
   if (username !== undefined && password === undefined) throw new InvalidRedisOptionError('username needs a password');
@@ -144,8 +148,19 @@ export function resolveRedisOptions(options: RedisPoolOptions): ResolvedRedisOpt
     multiplex: boolean('multiplex', options.multiplex ?? REDIS_DEFAULTS.multiplex),
     maxInFlightPerConnection: whole('maxInFlightPerConnection', options.maxInFlightPerConnection ?? REDIS_DEFAULTS.maxInFlightPerConnection, 1),
     bulkSize: whole('bulkSize', options.bulkSize ?? REDIS_DEFAULTS.bulkSize, 1),
+    ioredis: resolveIoredisOptions(options.ioredis),
     poolOptions,
   };
+}
+
+/** `@pool/core` checks its options; its `InvalidOptionError` comes back as this package's class, same message. */
+function checkPoolOptions(poolOptions: PoolOptions): void {
+  try {
+    void createPool(NEVER_CREATES, poolOptions).close();
+  } catch (error) {
+    if (error instanceof InvalidOptionError) throw new InvalidRedisOptionError(error.message);
+    throw error;
+  }
 }
 
 function resolveAddress(options: RedisPoolOptions, fromUrl: RedisAddress | undefined): RedisAddress {

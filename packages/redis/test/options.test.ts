@@ -43,13 +43,13 @@ describe('options', () => {
   });
 
   it.each([
-    ['db', 'use database'],
-    ['connectTimeout', 'use connTimeoutMs'],
-    ['commandTimeout', 'use readTimeoutMs'],
-    ['maxRetriesPerRequest', 'the pool manages it'],
-    ['enableOfflineQueue', 'the pool manages it'],
-    ['lazyConnect', 'the pool manages it'],
-    ['sizee', 'unknown option sizee'],
+    ['db', 'use the pool option database'],
+    ['connectTimeout', 'use the pool option connTimeoutMs'],
+    ['commandTimeout', 'use the pool option readTimeoutMs'],
+    ['maxRetriesPerRequest', 'managed by the pool'],
+    ['enableOfflineQueue', 'managed by the pool'],
+    ['lazyConnect', 'managed by the pool'],
+    ['sizee', 'sizee'],
   ])('rejects the unknown option %s with InvalidRedisOptionError naming the fix (%s)', (key, fix) => {
     const call = (): unknown => createRedisPool({ url: 'redis://user:secret@127.0.0.1:1/0', [key]: 1 } as RedisPoolOptions);
     expect(call).toThrow(InvalidRedisOptionError);

@@ -3,6 +3,7 @@ import { Cluster } from 'ioredis';
 import { connectWithin } from '../connection/connect-deadline.js';
 import type { ResolvedRedisOptions } from '../options.js';
 import type { Redactor } from '../redact.js';
+import { InvalidRedisOptionError } from '../errors.js';
 
 /** Makes ioredis cluster clients: connected (slots loaded) within `connTimeoutMs`, retries bounded. */
 export class ClusterClientFactory implements Factory<Cluster> {
@@ -28,6 +29,10 @@ export class ClusterClientFactory implements Factory<Cluster> {
     readFromReplicas: boolean,
     maxRedirections: number,
   ) {
+    // The pool routes each command by its own keys' slots; a prefix added on the node connections would move them.
+    if (options.ioredis.keyPrefix !== undefined) {
+      throw new InvalidRedisOptionError('ioredis.keyPrefix is not supported by the cluster pool: it routes by the keys as given; put the prefix in the keys');
+    }
     this.#seeds = seeds;
     this.#options = options;
     this.#redactor = redactor;
@@ -50,6 +55,7 @@ export class ClusterClientFactory implements Factory<Cluster> {
       // A client that loses every node ends; the pool replaces it instead of ioredis reconnecting behind its back.
       clusterRetryStrategy: () => null,
       redisOptions: {
+        ...options.ioredis,
         ...(options.username === undefined ? {} : { username: options.username }),
         ...(options.password === undefined ? {} : { password: options.password }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),

@@ -108,6 +108,8 @@ export function isReady(connection: Redis): boolean {
 function connectionOptions(options: ResolvedRedisOptions): RedisOptions {
   const address = 'path' in options.address ? { path: options.address.path } : { host: options.address.host, port: options.address.port };
   return {
+    // The user's pass-through options first: none of them is one the pool sets below (resolveIoredisOptions).
+    ...options.ioredis,
     ...address,
     db: options.database,
     ...(options.username === undefined ? {} : { username: options.username }),

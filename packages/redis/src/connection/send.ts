@@ -160,7 +160,9 @@ export async function sendOn(
   }
   // The rest-parameter array is already the caller's own copy.
   const { name, replyEncoding } = commandShape(command, reply, context.encoding);
-  const pending = new Command(name, args as RedisArgument[], { replyEncoding });
+  // keyPrefix (an `ioredis` pass-through option) is applied per command, as ioredis' own methods do.
+  const keyPrefix = connection.options.keyPrefix;
+  const pending = new Command(name, args as RedisArgument[], keyPrefix ? { replyEncoding, keyPrefix } : { replyEncoding });
   // ioredis arms commandTimeout (readTimeoutMs) itself; a different limit is set first, and then it leaves it alone.
   if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
   try {
