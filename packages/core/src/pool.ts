@@ -574,11 +574,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       if (waiter.isPending) waiter.reject(new PoolClosedError());
     } else if (!valid || this.#mustRetire(entry, Date.now())) {
       void this.#destroy(entry);
-      // Back to the front of the queue; its timer keeps running (or starts).
-      if (waiter.isPending) {
-        this.#queue.pushFront(waiter);
-        waiter.startTimer();
-      }
+      if (waiter.isPending) this.#requeueAfterFailedValidation(waiter);
       this.#dispatch();
       // Refill minIdle only once nobody cycles through validations: a pending caller is served (or gets its own
       // create) first, so a validate that always fails cannot spin creates in a loop.
@@ -589,6 +585,19 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
       this.#makeAvailable(entry);
     }
     if (this.#servingWaiting) this.#finishServingIfDone();
+  }
+
+  /**
+   * A caller whose idle resource failed validation goes back to the front of the queue; its timer keeps running (or
+   * starts). It was admitted, so it keeps the destroyed resource's slot: when a shrink has left no room, it gets a
+   * create of its own anyway (the pool is over its size only until that resource comes back, which a release then
+   * destroys). The create's result goes to it without another validation, so a `validate` that always fails cannot
+   * cycle creates.
+   */
+  #requeueAfterFailedValidation(waiter: Waiter<T>): void {
+    this.#queue.pushFront(waiter);
+    waiter.startTimer();
+    if (this.#room() <= 0 && this.#idle.length === 0 && this.#creates.mayStart()) this.#startCreate(waiter);
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined, waitMs: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool } from '@pool/core';
-import { ControlledFactory, flush, rejectionOf, stateOf, withinLimit, type TestResource } from './support/pool-helpers.js';
+import { ControlledFactory, deferred, flush, rejectionOf, stateOf, ValidatingFactory, withinLimit, type TestResource } from './support/pool-helpers.js';
 
 describe('resize', () => {
   it('growth serves a waiter at once', async () => {
@@ -74,6 +74,31 @@ describe('resize', () => {
     await pool.release(resources[0] as TestResource);
     expect(pool.stats()).toMatchObject({ inUse: 2, idle: 0, destroyed: 1 });
     await expect(pool.acquire()).rejects.toMatchObject({ code: 'POOL_EXHAUSTED' });
+  });
+
+  // Regression (issue 9, case 10, found by the model test with seed -395322429): the caller was served an idle
+  // resource whose validation answered after a shrink had left no room; the resource failed, and the caller, admitted
+  // with a resource in hand, was rejected with POOL_EXHAUSTED.
+  it('a shrink never fails a fail-fast acquire whose idle resource then fails validation', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1 });
+    const first = await pool.acquire();
+    await pool.release(first);
+    const verdict = deferred<boolean>();
+    factory.validation = () => verdict.promise;
+    await pool.resize(3);
+    const acquires = [pool.acquire(), pool.acquire(), pool.acquire()];
+    await flush();
+    await pool.resize(2);
+    verdict.resolve(false);
+    const resources = await Promise.all(acquires);
+    expect(resources).toHaveLength(3);
+    expect(resources).not.toContain(first);
+    expect(first.alive).toBe(false);
+    expect(pool.stats()).toMatchObject({ inUse: 3, idle: 0, creating: 0 });
+    for (const resource of resources) await pool.release(resource);
+    expect(pool.stats()).toMatchObject({ inUse: 0, idle: 2, destroyed: 2 });
+    expect(withinLimit(pool.stats())).toBe(true);
   });
 
   it('a shrink cancels background creates (minIdle) beyond the new size', async () => {
