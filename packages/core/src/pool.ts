@@ -536,14 +536,23 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     const error = new AcquireTimeoutError(waiter.timeoutMs, this.#snapshot(), cause);
     this.#unqueue(waiter);
     waiter.reject(error);
-    this.#dispatch();
+    this.#afterWaiterLeft();
   }
 
   #onWaiterAbort(waiter: Waiter<T>): void {
     if (!waiter.isPending) return;
     this.#unqueue(waiter);
     waiter.reject(new AcquireAbortedError(waiter.abortReason));
+    this.#afterWaiterLeft();
+  }
+
+  /**
+   * A caller gave up (timeout, abort): the next waiter may take what it was owed, and a `minIdle` refill it held back
+   * (it was cycling through validations, see {@link Pool.#validateThenServe}) starts now.
+   */
+  #afterWaiterLeft(): void {
     this.#dispatch();
+    this.#fillMinIdle();
   }
 
   /** Hands an idle entry to a waiter, validating it first when the factory can. */

@@ -151,6 +151,32 @@ describe('validate racing the caller', () => {
     expect(pool.stats()).toMatchObject({ idle: 1, inUse: 0, acquired: 1 });
   });
 
+  // Regression (issue 9, found by the model test, seed 1788433604): minIdle's refill waits while a caller cycles
+  // through validations; when that caller aborted during its second validation, nothing refilled minIdle although
+  // the pool had room.
+  it('a caller who aborts while its resources fail validation lets the minIdle refill start', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 2, minIdle: 2 });
+    await pool.ready();
+    const verdicts: Array<(valid: boolean) => void> = [];
+    factory.validation = () => new Promise<boolean>((resolve) => verdicts.push(resolve));
+    const controller = new AbortController();
+    const acquiring = pool.acquire({ signal: controller.signal }).catch((error: unknown) => error);
+    await flush();
+    verdicts[0]?.(false);
+    await flush();
+    expect(verdicts).toHaveLength(2);
+    controller.abort();
+    expect(await acquiring).toMatchObject({ code: 'ACQUIRE_ABORTED' });
+    await flush();
+    expect(factory.createCalls).toBe(3);
+    expect(pool.stats()).toMatchObject({ idle: 1, inUse: 1, destroyed: 1 });
+    verdicts[1]?.(true);
+    await flush();
+    expect(pool.stats()).toMatchObject({ idle: 2, inUse: 0 });
+    await pool.close();
+  });
+
   it('an acquire aborted during its validation leaves the valid resource to the next waiter', async () => {
     const factory = new ValidatingFactory();
     const pool = createPool(factory, { size: 1, acquireTimeoutMs: Infinity });
