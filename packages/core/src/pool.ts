@@ -512,20 +512,28 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   /** Takes a waiter out of the queue; its create, if any, keeps the slot for whoever waits next. */
   #unqueue(waiter: Waiter<T>): void {
     this.#queue.remove(waiter);
-    this.#creates.unlink(waiter);
-    if (this.#queue.count === 0) this.#creates.noWaiters();
+    this.#leftQueue(waiter);
+  }
+
+  /** What follows a waiter's leaving the queue: its create is detached, and an emptied queue is noticed. */
+  #leftQueue(waiter: Waiter<T>): void {
+    if (waiter.create !== null) this.#creates.unlink(waiter);
+    if (this.#queue.count > 0) return;
+    this.#creates.noWaiters();
     if (this.#servingWaiting) this.#finishServingIfDone();
   }
 
   /** Settles a waiter once, with a resource or an error, and takes it out of the count. */
   #settle(waiter: Waiter<T>, entry: Entry<T> | undefined, error?: unknown): void {
     this.#unqueue(waiter);
-    if (entry !== undefined) {
-      this.#markInUse(entry, waiter.acquireStack, elapsedSince(waiter.startedAt));
-      waiter.resolve(entry.resource);
-    } else {
-      waiter.reject(error);
-    }
+    if (entry !== undefined) this.#handOver(waiter, entry);
+    else waiter.reject(error);
+  }
+
+  /** Gives a resource to a waiter already out of the queue. */
+  #handOver(waiter: Waiter<T>, entry: Entry<T>): void {
+    this.#markInUse(entry, waiter.acquireStack, elapsedSince(waiter.startedAt));
+    waiter.resolve(entry.resource);
   }
 
   #onWaiterTimeout(waiter: Waiter<T>): void {
@@ -539,10 +547,10 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#afterWaiterLeft();
   }
 
-  #onWaiterAbort(waiter: Waiter<T>): void {
+  #onWaiterAbort(waiter: Waiter<T>, reason: unknown): void {
     if (!waiter.isPending) return;
     this.#unqueue(waiter);
-    waiter.reject(new AcquireAbortedError(waiter.abortReason));
+    waiter.reject(new AcquireAbortedError(reason));
     this.#afterWaiterLeft();
   }
 
@@ -711,9 +719,11 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   /** Gives an entry (counted nowhere yet) to the oldest waiter, else parks it idle. */
   #makeAvailable(entry: Entry<T>): void {
-    const waiter = this.#nextWaiter();
+    // The release path of a saturated pool: the oldest waiter takes it (the queue's bookkeeping done once).
+    const waiter = this.#queue.popFront();
     if (waiter !== undefined) {
-      this.#settle(waiter, entry);
+      this.#leftQueue(waiter);
+      this.#handOver(waiter, entry);
       return;
     }
     entry.state = 'idle';

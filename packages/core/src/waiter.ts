@@ -5,7 +5,7 @@ import type { QueueLinks } from './wait-queue.js';
 /** Callbacks bound once by the pool, so a waiter needs no closure of its own for its timer or abort listener. */
 export interface WaiterHooks<T> {
   readonly onTimeout: (waiter: Waiter<T>) => void;
-  readonly onAbort: (waiter: Waiter<T>) => void;
+  readonly onAbort: (waiter: Waiter<T>, reason: unknown) => void;
   /** The caller's acquire was rejected (called once, after the rejection). */
   readonly onFailed: (waiter: Waiter<T>, error: unknown) => void;
 }
@@ -27,8 +27,6 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
   create: CreateOperation<Waiter<T>> | null = null;
   /** The pool's create-failure count when it started waiting: a timeout's `cause` is a failure after this mark. */
   failureMark = 0;
-  /** The caller's `signal.reason`, once it aborted. */
-  abortReason: unknown = undefined;
   #resolve!: (value: T) => void;
   #reject!: (error: unknown) => void;
   #settled = false;
@@ -70,7 +68,7 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
    * `ACQUIRE_TIMEOUT` instead of exiting with the acquire pending.
    */
   startTimer(): void {
-    if (this.#timer !== undefined || this.timeoutMs === 0) return;
+    if (this.#timer !== undefined || this.timeoutMs === 0 || this.timeoutMs === Infinity) return;
     this.#timer = startTimer(this.#hooks.onTimeout, this.timeoutMs, this, true);
   }
 
@@ -82,8 +80,7 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
 
   /** EventListener interface: the caller's signal aborted. */
   handleEvent(): void {
-    this.abortReason = this.#signal?.reason;
-    this.#hooks.onAbort(this);
+    this.#hooks.onAbort(this, this.#signal?.reason);
   }
 
   /** Hands the resource over. Returns false if it had already settled. */
@@ -111,3 +108,4 @@ export class Waiter<T> implements QueueLinks<Waiter<T>> {
     return true;
   }
 }
+
