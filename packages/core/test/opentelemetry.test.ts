@@ -241,6 +241,63 @@ describe('instrumentPool: the semantic conventions for connection pools', () => 
   });
 });
 
+describe('instrumentPool on a closed pool', () => {
+  // Regression: a recording outlived its pool. A pool replaced on failover (a sentinel pool's old master) kept
+  // exporting max = size forever, and its callback kept the closed pool and its resources' bookkeeping in memory.
+  it('reports a closed, drained pool as zeros once, then stops by itself: no listener left, stats() no longer read', async () => {
+    const telemetry = new TestMetrics();
+    const pool = createPool(new ControlledFactory(), { size: 2, minIdle: 1 });
+    track(pool, telemetry);
+    instrumentPool(pool, { name: 'replaced', meterProvider: telemetry.provider });
+    await pool.release(await pool.acquire());
+    const open = await telemetry.collect();
+    expect(valueOf(open, 'db.client.connection.max', 'replaced')).toBe(2);
+    expect(valueOf(open, 'db.client.connection.idle.min', 'replaced')).toBe(1);
+    expect(valueOf(open, 'db.client.connection.count', 'replaced', { 'db.client.connection.state': 'idle' })).toBe(pool.stats().idle);
+    expect(pool.stats().idle).toBeGreaterThan(0);
+
+    await pool.close();
+    const closed = await telemetry.collect();
+    for (const name of GAUGES) {
+      for (const point of pointsOf(closed, name, 'replaced')) expect(point.value, `${name} ${JSON.stringify(point.attributes)}`).toBe(0);
+    }
+    expect(pointsOf(closed, 'db.client.connection.count', 'replaced')).toHaveLength(2);
+    await Promise.resolve(); // the stop is queued behind the SDK's loop over callbacks
+    for (const event of ['create', 'acquire', 'release', 'acquireFailed'] as const) {
+      expect(pool.listenerCount(event), event).toBe(0);
+    }
+    const stats = vi.spyOn(pool, 'stats');
+    const later = await telemetry.collect();
+    expect(stats).not.toHaveBeenCalled();
+    // The SDK keeps exporting the last observation: the zeros, not the open pool's values.
+    for (const name of GAUGES) expect(pointsOf(later, name, 'replaced'), name).toEqual(pointsOf(closed, name, 'replaced').map(sameValue));
+    expect(histogramOf(later, 'db.client.connection.use_time', 'replaced').count).toBe(1);
+  });
+
+  it('keeps recording a closing pool until its last held resource comes back', async () => {
+    const telemetry = new TestMetrics();
+    const pool = createPool(new ControlledFactory(), { size: 2 });
+    track(pool, telemetry);
+    instrumentPool(pool, { name: 'draining', meterProvider: telemetry.provider });
+    const held = await pool.acquire();
+    // Bounded: should an assertion below fail before the release, the close still ends.
+    const closing = pool.close({ timeoutMs: 5_000 });
+    const whileDraining = await telemetry.collect();
+    expect(valueOf(whileDraining, 'db.client.connection.count', 'draining', { 'db.client.connection.state': 'used' })).toBe(1);
+    expect(valueOf(whileDraining, 'db.client.connection.max', 'draining')).toBe(0);
+    await Promise.resolve();
+    expect(pool.listenerCount('release')).toBe(1);
+
+    await pool.release(held);
+    await closing;
+    const drained = await telemetry.collect();
+    expect(histogramOf(drained, 'db.client.connection.use_time', 'draining').count).toBe(1);
+    expect(valueOf(drained, 'db.client.connection.count', 'draining', { 'db.client.connection.state': 'used' })).toBe(0);
+    await Promise.resolve();
+    expect(pool.listenerCount('release')).toBe(0);
+  });
+});
+
 describe('instrumentPool input validation', () => {
   const provider = new MeterProvider();
 

@@ -26,7 +26,10 @@ export interface InstrumentPoolOptions {
 
 /** What {@link instrumentPool} returns. */
 export interface PoolInstrumentation {
-  /** Stops recording: removes the pool listeners and the observable callbacks. Idempotent. */
+  /**
+   * Stops recording: removes the pool listeners and the observable callbacks. Idempotent. A closed pool's recording
+   * stops by itself once the pool has drained (see {@link instrumentPool}).
+   */
   stop(): void;
 }
 
@@ -62,6 +65,11 @@ type FailureListener = (error: PoolError, waitMs: number) => void;
  * Every point carries `db.client.connection.pool.name`. The gauges are read from `pool.stats()` when the metric
  * reader collects; the rest come from the pool's `create`, `acquire`, `release` and `acquireFailed` events, so a
  * wait or hold already under way when instrumenting starts is not recorded.
+ *
+ * A closed pool reports `.max`, `.idle.max` and `.idle.min` as 0 and its connections as they drain; the first
+ * collection that finds it closed with no connection left and no caller waiting observes those zeros one last time
+ * and then stops the recording, as `stop()` does. So a pool replaced by a new one (a sentinel failover) leaves
+ * nothing behind but its final zeros, and needs no `stop()` once closed.
  *
  * @param pool - a `@pool/core` pool.
  * @param options - the pool's `name`, and the `meterProvider` (the global one by default).
@@ -177,12 +185,21 @@ class Recording implements PoolInstrumentation {
 
   #observeStats(result: BatchObservableResult): void {
     const stats = this.#pool.stats();
+    // A closed pool allows no connection: its limits read 0, so a replaced pool's last values (which a cumulative
+    // reader keeps exporting) do not count towards the live pools' totals.
+    const isClosed = this.#pool.isClosed;
+    const size = isClosed ? 0 : stats.size;
     result.observe(this.#count, stats.idle, this.#idleAttributes);
     result.observe(this.#count, stats.inUse, this.#usedAttributes);
-    result.observe(this.#max, stats.size, this.#attributes);
-    result.observe(this.#idleMax, stats.size, this.#attributes);
-    result.observe(this.#idleMin, this.#pool.minIdle, this.#attributes);
+    result.observe(this.#max, size, this.#attributes);
+    result.observe(this.#idleMax, size, this.#attributes);
+    result.observe(this.#idleMin, isClosed ? 0 : this.#pool.minIdle, this.#attributes);
     result.observe(this.#pending, stats.waiting, this.#attributes);
+    if (isClosed && stats.idle + stats.inUse + stats.creating + stats.waiting === 0) {
+      // That was the closed pool's last observation (all zero). Stop once the SDK has run every callback of this
+      // collection: removing one from its list while it iterates would skip the next pool's.
+      queueMicrotask(() => this.stop());
+    }
   }
 }
 
