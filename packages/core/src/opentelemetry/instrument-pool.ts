@@ -52,7 +52,8 @@ type FailureListener = (error: PoolError, waitMs: number) => void;
 
 /**
  * Records OpenTelemetry's semantic conventions for connection pools (`db.client.connection.*`) on a `@pool/core`
- * pool (also `redis.pool` of `@pool/redis`, and each node pool of its multi-server pools, each with its own name):
+ * pool (also `redis.pool` of `@pool/redis`, and each node pool of its multi-server pools, each with its own name:
+ * `nodePools()`, and a sentinel pool's `+node` event for the pool a failover opens):
  *
  * - `db.client.connection.count` (`{connection}`), by `db.client.connection.state`: `idle` and `used` (resources
  *   being created are in neither);
