@@ -37,6 +37,7 @@ export { createPoolFromUrl, parsePoolUrl } from './from-url/pool-from-url.js';
 export type { PoolUrl, UrlPool } from './from-url/pool-from-url.js';
 export { NoTargetError, UnknownNodeError, CrossSlotError } from './routing/targets.js';
 export type { Target, CommandExecutor } from './routing/targets.js';
+export type { NodePool, NodeRole } from './routing/node-pools.js';
 export { crc16, keySlot, slotBucket, SLOT_COUNT } from './routing/hash-slot.js';
 export type { RedisKey } from './routing/hash-slot.js';
 export { commandKeys } from './routing/command-keys.js';

@@ -1,4 +1,4 @@
-import type { CloseOptions, PoolStats } from '@pool/core';
+import type { CloseOptions, Pool, PoolStats } from '@pool/core';
 import type { Redis } from 'ioredis';
 import { batchKeys, commandKeys } from '../routing/command-keys.js';
 import { InvalidRedisOptionError } from '../errors.js';
@@ -7,6 +7,7 @@ import type { RedisPoolOptions } from '../options.js';
 import { createRedisPool } from '../single/redis-pool.js';
 import { splitCall, type CommandOptions, type RedisArgument, type RedisReply } from '../connection/send.js';
 import { RedisCommands, type BatchReplies, type RecordedCommand } from '../typed/redis-commands.js';
+import type { NodePool } from '../routing/node-pools.js';
 import {
   CrossSlotError,
   NoTargetError,
@@ -26,6 +27,8 @@ export interface HashBucket<C> extends CommandExecutor {
   stats(): PoolStats;
   /** Closes the bucket's pool. */
   close(options?: CloseOptions): Promise<void>;
+  /** The bucket's `@pool/core` pool, when it has one for its whole life (`RedisPool.pool`): listed by `nodePools()`. */
+  readonly pool?: Pool<C>;
 }
 
 /** A hash pool routed to one bucket: `pool.on(target)`. */
@@ -49,6 +52,7 @@ export class HashPool<C = Redis> implements CommandExecutor {
   readonly #buckets: readonly HashBucket<C>[];
   readonly #names: readonly string[];
   readonly #byName: ReadonlyMap<string, number>;
+  readonly #nodePools: readonly NodePool<C>[];
 
   /**
    * ioredis' typed command methods, each on the bucket of its key like {@link HashPool.execute} (keyless ones
@@ -75,6 +79,9 @@ export class HashPool<C = Redis> implements CommandExecutor {
       byName.set(name, index);
     }
     this.#byName = byName;
+    this.#nodePools = buckets.flatMap(({ name, pool }): NodePool<C>[] =>
+      pool.pool === undefined ? [] : [{ name, node: name, role: 'master', pool: pool.pool }],
+    );
     this.commands = new RedisCommands({
       executeWith: (options, command, ...args) => this.executeWith(options, command, ...args),
       execBatch: (kind, commands) => this.#execBatch(kind, commands),
@@ -84,6 +91,20 @@ export class HashPool<C = Redis> implements CommandExecutor {
   /** The bucket names, in order. */
   get nodes(): readonly string[] {
     return this.#names;
+  }
+
+  /**
+   * Each bucket's `@pool/core` pool, in bucket order, named by its bucket (`host:port`): for its events and stats,
+   * and for `instrumentPool` from `@pool/core/opentelemetry`. A bucket's pool is the same for the hash pool's life.
+   * @example
+   * ```ts
+   * import { instrumentPool } from '@pool/core/opentelemetry';
+   *
+   * for (const { name, pool } of shards.nodePools()) instrumentPool(pool, { name });
+   * ```
+   */
+  nodePools(): readonly NodePool<C>[] {
+    return this.#nodePools;
   }
 
   /**

@@ -5,6 +5,7 @@ import { HashPool } from '../hash/hash-pool.js';
 import { createWatch, parseSentinelOptions, type SentinelPoolOptions } from './sentinel-options.js';
 import { SentinelPool } from './sentinel-pool.js';
 import type { SentinelWatch } from './sentinel-watch.js';
+import type { NodePool } from '../routing/node-pools.js';
 
 /** Options of {@link createSentinelHashPool}: the sentinel pool options, with master names as buckets. */
 export interface SentinelHashPoolOptions extends Omit<SentinelPoolOptions, 'name'> {
@@ -30,9 +31,26 @@ export class SentinelHashPool extends HashPool<Redis> {
     this.#pools = buckets.map((bucket) => bucket.pool);
   }
 
-  /** The sentinel pool of each bucket, in bucket order. */
+  /** The sentinel pool of each bucket, in bucket order; each emits `+node` and `-node` as its master changes. */
   get buckets(): readonly SentinelPool[] {
     return this.#pools;
+  }
+
+  /**
+   * The node pools every bucket has open now (see {@link SentinelPool.nodePools}), in bucket order, each named
+   * `<master name>/<role>/<host:port>`. A failover replaces a bucket's: follow each bucket's `+node` event.
+   * @example
+   * ```ts
+   * import { instrumentPool } from '@pool/core/opentelemetry';
+   * import type { NodePool } from '@pool/redis';
+   *
+   * const follow = ({ name, pool }: NodePool): void => void instrumentPool(pool, { name });
+   * shards.nodePools().forEach(follow);
+   * for (const bucket of shards.buckets) bucket.on('+node', follow);
+   * ```
+   */
+  override nodePools(): NodePool[] {
+    return this.#pools.flatMap((bucket) => bucket.nodePools());
   }
 
   /** Closes every bucket, then the shared sentinel subscriptions. */

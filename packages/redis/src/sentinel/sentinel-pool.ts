@@ -10,6 +10,7 @@ import { RedisCommands } from '../typed/redis-commands.js';
 import { createWatch, parseSentinelOptions, type SentinelPoolOptions } from './sentinel-options.js';
 import { addressText, type NodeAddress, type SentinelWatch } from './sentinel-watch.js';
 import type { CommandExecutor } from '../routing/targets.js';
+import type { NodePool, NodeRole } from '../routing/node-pools.js';
 
 export type { SentinelPoolOptions } from './sentinel-options.js';
 
@@ -20,12 +21,20 @@ export interface SentinelPoolEvents {
    * lookup that found another master, or a READONLY reply (then `to` is undefined until the next lookup).
    */
   switch: [from: string | undefined, to: string | undefined, reason: 'announcement' | 'readonly' | 'lookup'];
+  /**
+   * A node pool was opened: the master's after a lookup or a failover, or a replica's (with `readFromReplicas`).
+   * Emitted before any command runs on it, so a listener can instrument it from its first connection.
+   */
+  '+node': [nodePool: NodePool];
+  /** A node pool was closed: its node was replaced (failover, READONLY, roles changed) or the sentinel pool closed. */
+  '-node': [nodePool: NodePool];
 }
 
-/** One node's pool, with the node's address. */
-interface NodePool {
+/** One node's pool, with the node's address and the view of it `nodePools()` and the node events give out. */
+interface NodeEntry {
   readonly address: string;
   readonly pool: RedisPool;
+  readonly nodePool: NodePool;
 }
 
 /**
@@ -41,10 +50,10 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   readonly #nodeOptions: RedisPoolOptions;
   readonly #readFromReplicas: boolean;
   readonly #retries: number;
-  #master: NodePool | undefined;
-  #lookup: Promise<NodePool> | undefined;
-  #replicas: NodePool[] | undefined;
-  #replicaLookup: Promise<NodePool[]> | undefined;
+  #master: NodeEntry | undefined;
+  #lookup: Promise<NodeEntry> | undefined;
+  #replicas: NodeEntry[] | undefined;
+  #replicaLookup: Promise<NodeEntry[]> | undefined;
   #isClosed = false;
   #closing: Promise<void> | undefined = undefined;
   #lastRecheckAt = -Infinity;
@@ -102,6 +111,25 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   /** The master's `host:port` as last known, or undefined before the first lookup. */
   get master(): string | undefined {
     return this.#master?.address;
+  }
+
+  /**
+   * The node pools open now: the master's (once looked up), then the replicas' (with `readFromReplicas`, once a
+   * read needed them), each named `<master name>/<role>/<host:port>`. A failover closes them and opens others:
+   * listen to `+node` to learn of each new one (and `-node` of each closed one).
+   * @example
+   * ```ts
+   * import { instrumentPool } from '@pool/core/opentelemetry';
+   * import type { NodePool } from '@pool/redis';
+   *
+   * const follow = ({ name, pool }: NodePool): void => void instrumentPool(pool, { name });
+   * redis.nodePools().forEach(follow);
+   * redis.on('+node', follow); // the new master's pool after a failover
+   * ```
+   */
+  nodePools(): NodePool[] {
+    const entries = [this.#master, ...(this.#replicas ?? [])].filter((entry): entry is NodeEntry => entry !== undefined);
+    return entries.map((entry) => entry.nodePool);
   }
 
   /**
@@ -175,14 +203,16 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     this.#isClosed = true;
     this.#watch.off('switch-master', this.#onSwitch);
     if (this.#ownsWatch) this.#watch.close();
-    const pools = [this.#master, ...(this.#replicas ?? [])].filter((node): node is NodePool => node !== undefined);
+    const entries = [this.#master, ...(this.#replicas ?? [])].filter((node): node is NodeEntry => node !== undefined);
     this.#master = undefined;
     this.#replicas = undefined;
-    await Promise.all(pools.map((node) => node.pool.close(options)));
+    const closed = Promise.all(entries.map((node) => node.pool.close(options)));
+    for (const entry of entries) this.emit('-node', entry.nodePool);
+    await closed;
   }
 
   /** Whether a failed call may run again, retiring the master first when the failure says it is no longer one. */
-  #mayRetry(master: NodePool, error: unknown, readOnly: boolean): boolean {
+  #mayRetry(master: NodeEntry, error: unknown, readOnly: boolean): boolean {
     if (this.#isClosed) return false;
     if (error instanceof RedisReplyError && error.replyCode === 'READONLY') {
       // Proof of a switch: a demoted master keeps its clients open for seconds, answering READONLY to writes.
@@ -199,13 +229,13 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
     return false;
   }
 
-  async #currentMaster(): Promise<NodePool> {
+  async #currentMaster(): Promise<NodeEntry> {
     if (this.#isClosed) throw new PoolClosedError();
     return this.#master ?? this.#lookUp(undefined);
   }
 
   /** A connection to the master failed: ask the sentinels whether it is still the master. */
-  #recheck(master: NodePool): void {
+  #recheck(master: NodeEntry): void {
     // Many callers fail together when a master dies: one lookup at a time, at most one per RECHECK_INTERVAL_MS.
     if (this.#lookup !== undefined || performance.now() - this.#lastRecheckAt < RECHECK_INTERVAL_MS) return;
     this.#lastRecheckAt = performance.now();
@@ -217,7 +247,7 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
    * lookup was started for: if an announcement or a READONLY changed the master meanwhile, that newer state wins
    * over the lookup's possibly older answer.
    */
-  #lookUp(believed: NodePool | undefined): Promise<NodePool> {
+  #lookUp(believed: NodeEntry | undefined): Promise<NodeEntry> {
     this.#lookup ??= this.#watch.masterOf(this.#name).then(
       (address) => {
         this.#lookup = undefined;
@@ -233,39 +263,40 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   }
 
   /** Points the pool at `address` and retires every connection to the previous master at once. */
-  #switchTo(address: NodeAddress, reason: 'announcement' | 'lookup'): NodePool {
+  #switchTo(address: NodeAddress, reason: 'announcement' | 'lookup'): NodeEntry {
     const text = addressText(address);
     if (this.#master?.address === text) return this.#master;
     if (this.#isClosed) throw new PoolClosedError();
     const previous = this.#master;
-    const next: NodePool = { address: text, pool: createRedisPool({ ...this.#nodeOptions, host: address.host, port: address.port }) };
+    const next = this.#openNode(address, 'master');
     this.#master = next;
-    if (previous !== undefined) void previous.pool.close({ timeoutMs: 0 });
+    if (previous !== undefined) this.#closeNode(previous);
     // Roles changed: the promoted replica must not also be read through a replica pool.
     this.#forgetReplicas();
+    this.emit('+node', next.nodePool);
     this.emit('switch', previous?.address, text, reason);
     return next;
   }
 
   /** The believed master answered READONLY: retire it now and look the master up again. */
-  #retire(master: NodePool, reason: 'readonly'): void {
+  #retire(master: NodeEntry, reason: 'readonly'): void {
     if (this.#master !== master) return;
     this.#master = undefined;
-    void master.pool.close({ timeoutMs: 0 });
+    this.#closeNode(master);
     this.#forgetReplicas();
     this.emit('switch', master.address, undefined, reason);
   }
 
-  async #randomReplica(): Promise<NodePool | undefined> {
+  async #randomReplica(): Promise<NodeEntry | undefined> {
     if (this.#replicas === undefined) {
       this.#replicaLookup ??= this.#watch.replicasOf(this.#name).then(
         (addresses) => {
           this.#replicaLookup = undefined;
           if (this.#isClosed) return [];
-          this.#replicas ??= addresses.map((address) => ({
-            address: addressText(address),
-            pool: createRedisPool({ ...this.#nodeOptions, host: address.host, port: address.port }),
-          }));
+          if (this.#replicas === undefined) {
+            this.#replicas = addresses.map((address) => this.#openNode(address, 'replica'));
+            for (const replica of this.#replicas) this.emit('+node', replica.nodePool);
+          }
           return this.#replicas;
         },
         () => {
@@ -282,7 +313,20 @@ export class SentinelPool extends EventEmitter<SentinelPoolEvents> implements Co
   #forgetReplicas(): void {
     const replicas = this.#replicas ?? [];
     this.#replicas = undefined;
-    for (const replica of replicas) void replica.pool.close({ timeoutMs: 0 });
+    for (const replica of replicas) this.#closeNode(replica);
+  }
+
+  /** Opens a node's pool (announced by the caller once the pool's state is consistent). */
+  #openNode(address: NodeAddress, role: NodeRole): NodeEntry {
+    const text = addressText(address);
+    const pool = createRedisPool({ ...this.#nodeOptions, host: address.host, port: address.port });
+    return { address: text, pool, nodePool: { name: `${this.#name}/${role}/${text}`, node: text, role, pool: pool.pool } };
+  }
+
+  /** Closes a replaced node's pool at once (calls on it fail fast and retry elsewhere) and announces it. */
+  #closeNode(entry: NodeEntry): void {
+    void entry.pool.close({ timeoutMs: 0 });
+    this.emit('-node', entry.nodePool);
   }
 }
 

@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
+import { instrumentPool } from '@pool/core/opentelemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHashPool, type HashPool } from '../../src/hash/hash-pool.js';
 import { keySlot } from '../../src/routing/hash-slot.js';
+import { histogramCount, poolNames, TestMetrics, valueOf } from '../support/metrics.js';
 import { countClients, killAll, startServers, type ServerProcess } from '../support/servers.js';
 
 const CONNECTION_NAME = 'hash-pool-test';
@@ -120,6 +122,31 @@ describe('HashPool over three independent servers', () => {
 
   it('reports stats per bucket, keyed by host:port', () => {
     expect(Object.keys(shards.stats())).toEqual(servers.map((server) => server.address));
+  });
+
+  it('nodePools() gives each bucket\'s core pool under its host:port, and instrumentPool records each under its own name', async () => {
+    const nodePools = shards.nodePools();
+    expect(nodePools.map(({ name, node, role }) => ({ name, node, role }))).toEqual(
+      servers.map((server) => ({ name: server.address, node: server.address, role: 'master' })),
+    );
+    expect(shards.nodePools()).toBe(nodePools); // the same pools for the hash pool's life
+    const telemetry = new TestMetrics();
+    const recordings = nodePools.map(({ name, pool }) => instrumentPool(pool, { name, meterProvider: telemetry.provider }));
+    try {
+      // One key per bucket, each read once more on bucket 1.
+      const keyOf = (bucket: number): string => Array.from({ length: 100 }, (_, index) => `otel:${index}`).find((key) => shards.bucketOf(key) === bucket) ?? '';
+      for (const bucket of [0, 1, 2, 1]) await shards.execute('GET', keyOf(bucket));
+      const collected = await telemetry.collect();
+      expect(poolNames(collected, 'db.client.connection.max').sort()).toEqual(servers.map((server) => server.address).sort());
+      expect(nodePools.map(({ name }) => histogramCount(collected, 'db.client.connection.wait_time', name))).toEqual([1, 2, 1]);
+      for (const { name, pool } of nodePools) {
+        expect(valueOf(collected, 'db.client.connection.max', name)).toBe(4);
+        expect(valueOf(collected, 'db.client.connection.count', name, { 'db.client.connection.state': 'idle' })).toBe(pool.stats().idle);
+      }
+    } finally {
+      for (const recording of recordings) recording.stop();
+      await telemetry.shutdown();
+    }
   });
 });
 

@@ -45,11 +45,24 @@ describe('SentinelHashPool over two master names', () => {
     expect(() => shards.on({ node: 'gamma' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE' }));
   });
 
+  it('nodePools() lists each bucket\'s master pool, in bucket order, named <master name>/master/<host:port>', async () => {
+    await Promise.all(shards.nodes.map((node) => shards.on({ node }).execute('PING')));
+    const masters = await Promise.all(names.map((name) => deployment.masterOf(name)));
+    expect(shards.nodePools().map(({ name, node, role }) => ({ name, node, role }))).toEqual([
+      { name: `alpha/master/${masters[0] ?? ''}`, node: masters[0], role: 'master' },
+      { name: `beta/master/${masters[1] ?? ''}`, node: masters[1], role: 'master' },
+    ]);
+    const bucketPools = shards.buckets.map((bucket) => bucket.nodePools()[0]?.pool);
+    expect(shards.nodePools().every(({ pool }, index) => pool === bucketPools[index])).toBe(true);
+  });
+
   it('a bucket follows its master through a failover while the other bucket is untouched', async () => {
     const key = Array.from({ length: 100 }, (_, index) => `follow:${index}`).find((candidate) => keySlot(candidate) % 2 === 0) ?? '';
     await shards.execute('SET', key, 'before');
     const oldAlpha = await deployment.masterOf('alpha');
     const betaMaster = shards.buckets[1]?.master;
+    const opened: string[] = [];
+    for (const bucket of shards.buckets) bucket.on('+node', (nodePool) => opened.push(nodePool.name));
     await deployment.sentinel(deployment.sentinelAddresses[0] ?? '').call('SENTINEL', 'FAILOVER', 'alpha');
     await pollUntil(async () => (await deployment.masterOf('alpha')) !== oldAlpha, 10_000, 'alpha failed over');
     const newAlpha = await deployment.masterOf('alpha');
@@ -58,6 +71,9 @@ describe('SentinelHashPool over two master names', () => {
     expect(await shards.execute('SET', key, 'after')).toBe('OK');
     expect(await deployment.node(newAlpha).get(key)).toBe('after');
     expect(shards.buckets[1]?.master).toBe(betaMaster);
+    // Only the alpha bucket opened a pool, announced through that bucket's +node.
+    expect(opened).toEqual([`alpha/master/${newAlpha}`]);
+    expect(shards.nodePools().map(({ name }) => name)).toEqual([`alpha/master/${newAlpha}`, `beta/master/${betaMaster ?? ''}`]);
   });
 });
 
