@@ -13,7 +13,9 @@ export interface NodePool<C = Redis> {
   /**
    * A name for the pool, stable for its node and role, unique among the node pools of one multi-server pool, and
    * free of credentials: the bucket name in a hash pool (`host:port`); `<master name>/<role>/<host:port>` in a
-   * sentinel pool (`mymaster/master/10.0.0.2:6379`, `mymaster/replica/10.0.0.3:6379`).
+   * sentinel pool (`mymaster/master/10.0.0.2:6379`, `mymaster/replica/10.0.0.3:6379`). A pool that replaces one
+   * for the same node and role (after a READONLY reply the sentinels may name the same master again) gets the
+   * same name.
    */
   readonly name: string;
   /** The server's `host:port` (a hash pool's bucket name): what `on({ node })` takes on a hash pool. */
