@@ -947,7 +947,8 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   }
 
   #checkClosed(): void {
-    if (this.#finishClose === undefined) return;
+    // While a `serveWaiting` close still serves queued callers, nothing being alive is not the end: a retry may serve one.
+    if (this.#finishClose === undefined || this.#servingWaiting) return;
     if (this.#entries.size > 0 || this.#creates.awaitedCount > 0 || this.#destroying.size > 0) return;
     clearTimeout(this.#closeTimer);
     this.#closeTimer = undefined;

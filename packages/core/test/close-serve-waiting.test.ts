@@ -75,6 +75,34 @@ describe('close({ serveWaiting: true })', () => {
     await pool.release(held);
   });
 
+  // Regression (issue 9, found by the model test, seed 20261130 once it drew propagateCreateError and serveWaiting):
+  // the create of the only queued caller failed while nothing else was alive, so close() resolved at once although
+  // the caller still waited; the retry then served it a resource after the close, never destroyed.
+  it('with propagateCreateError: false, a failed create does not end the close while a queued caller still waits', async () => {
+    const factory = new ControlledFactory();
+    const gate = factory.holdNextCreate();
+    factory.createErrors.push(new Error('down'));
+    const pool = createPool(factory, {
+      size: 1,
+      acquireTimeoutMs: Infinity,
+      propagateCreateError: false,
+      createRetryDelayMs: 1,
+      createRetryMaxDelayMs: 4,
+    });
+    pool.on('error', () => undefined);
+    const queued = pool.acquire();
+    const closed = pool.close({ serveWaiting: true });
+    gate.resolve();
+    await flush();
+    expect(await stateOf(closed), 'the close still serves the queued caller').toBe('pending');
+    const resource = await queued;
+    expect(resource.alive).toBe(true);
+    await pool.release(resource);
+    await closed;
+    expect(factory.alive()).toEqual([]);
+    expect(pool.stats()).toMatchObject({ inUse: 0, waiting: 0, created: 1, destroyed: 1 });
+  });
+
   it('rejects a serveWaiting that is not a boolean with INVALID_OPTION', async () => {
     const pool = createPool(new ControlledFactory());
     await expect(pool.close({ serveWaiting: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
