@@ -44,6 +44,7 @@ describe('model: random interleavings of callers, factory completions and time',
           vi.setSystemTime(0);
           const world = new ModelWorld(config);
           await flushMicrotasks(); // background creates for minIdle
+          world.idle.update(world.idleResources());
           await fc.asyncModelRun(() => ({ model: world, real: world.pool }), commands);
           await drainOpenPool(world);
           await closeAndAudit(world);

@@ -3,6 +3,7 @@ import {
   AbortCommand,
   AcquireCommand,
   CloseCommand,
+  DestroyCommand,
   InvalidReleaseCommand,
   ReleaseCommand,
   ResizeCommand,
@@ -40,9 +41,19 @@ export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc
     minIdle: fc.constantFrom(0, 0, 0, 1, 2),
     leakDetectionMs: fc.constantFrom(Infinity, Infinity, 40),
     expiry: fc.constantFrom('none', 'none', 'idle', 'lifetime'),
+    hardIdleTimeoutMs: fc.constantFrom(Infinity, Infinity, Infinity, 60),
+    priorityRange: fc.constantFrom(1, 1, 3),
+    validateOnAcquire: fc.constantFrom(true, true, false),
+    validateOnRelease: fc.constantFrom(false, false, true),
+    propagateCreateError: fc.constantFrom(true, true, false),
+    idleOrder: fc.constantFrom<'lifo' | 'fifo'>('lifo', 'fifo'),
+    finalCloseServeWaiting: fc.boolean(),
   })
   .map(({ expiry, ...config }) => ({
     ...config,
+    // Callers who keep waiting through create failures are retried from the backoff timer: with a 0 ms delay a factory
+    // that stays down would be called on every timer turn, which is what the user asked for, but not a bounded run.
+    createRetryDelayMs: config.propagateCreateError ? config.createRetryDelayMs : 20,
     minIdle: Math.min(config.minIdle, config.size),
     idleTimeoutMs: expiry === 'idle' ? 50 : Infinity,
     maxLifetimeMs: expiry === 'lifetime' ? 150 : Infinity,
@@ -55,12 +66,23 @@ export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
   {
     weight: 12,
     arbitrary: fc
-      .record({ timeoutMs: fc.constantFrom(undefined, 0, 15, 60, Infinity, 2 ** 31), withSignal: fc.boolean() })
-      .map(({ timeoutMs, withSignal }) => new AcquireCommand(timeoutMs, withSignal)),
+      .record({
+        timeoutMs: fc.constantFrom(undefined, 0, 15, 60, Infinity, 2 ** 31),
+        withSignal: fc.boolean(),
+        // Taken modulo the run's priorityRange; undefined leaves the option out.
+        priority: fc.constantFrom(undefined, 0, 1, 2),
+      })
+      .map(({ timeoutMs, withSignal, priority }) => new AcquireCommand(timeoutMs, withSignal, priority)),
   },
   { weight: 10, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, broken]) => new ReleaseCommand(index, broken)) },
   { weight: 5, arbitrary: pick.map((index) => new AbortCommand(index)) },
-  { weight: 2, arbitrary: fc.tuple(pick, fc.boolean()).map(([index, foreign]) => new InvalidReleaseCommand(index, foreign)) },
+  { weight: 3, arbitrary: pick.map((index) => new DestroyCommand(index)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(pick, fc.boolean(), fc.boolean())
+      .map(([index, foreign, viaDestroy]) => new InvalidReleaseCommand(index, foreign, viaDestroy)),
+  },
   {
     weight: 5,
     arbitrary: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([size, viaSetter]) => new ResizeCommand(size, viaSetter)),
@@ -87,5 +109,10 @@ export const modelCommandArbitrary: fc.Arbitrary<ModelCommand> = fc.oneof(
       .map(([index, answer]) => new SettleValidateCommand(index, answer)),
   },
   { weight: 8, arbitrary: fc.constantFrom(1, 10, 30, 100).map((ms) => new AdvanceTimeCommand(ms)) },
-  { weight: 1, arbitrary: fc.constantFrom(undefined, 20, 100).map((timeoutMs) => new CloseCommand(timeoutMs)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(undefined, 20, 100), fc.boolean())
+      .map(([timeoutMs, serveWaiting]) => new CloseCommand(timeoutMs, serveWaiting)),
+  },
 );

@@ -15,11 +15,15 @@ function total(stats: PoolStats): number {
   return stats.idle + stats.inUse + stats.creating;
 }
 
-/** `acquire()` with the pool's timeout or its own (0 = fail fast), optionally with an `AbortSignal`. */
+/**
+ * `acquire()` with the pool's timeout or its own (0 = fail fast), optionally with an `AbortSignal` and a priority
+ * (modulo the run's `priorityRange`).
+ */
 export class AcquireCommand implements ModelCommand {
   constructor(
     readonly timeoutMs: number | undefined,
     readonly withSignal: boolean,
+    readonly priority?: number,
   ) {}
 
   check(): boolean {
@@ -28,8 +32,10 @@ export class AcquireCommand implements ModelCommand {
 
   async run(world: ModelWorld): Promise<void> {
     const before = world.pool.stats();
-    const record = world.startAcquire(this.timeoutMs, this.withSignal);
+    const expectedStep = world.idle.nextStep(world.config.idleOrder);
+    const record = world.startAcquire(this.timeoutMs, this.withSignal, this.priority);
     await flushMicrotasks();
+    if (before.waiting === 0 && before.idle > 0 && !world.isClosed) checkIdleOrder(world, record, expectedStep);
     record.admitted = record.failsFast && record.state === 'pending';
     const code = codeOf(record);
     const full = before.idle === 0 && total(before) >= before.size;
@@ -46,8 +52,25 @@ export class AcquireCommand implements ModelCommand {
   }
 
   toString(): string {
-    return `acquire(${this.timeoutMs === undefined ? 'default' : String(this.timeoutMs)}${this.withSignal ? ', signal' : ''})`;
+    const priority = this.priority === undefined ? '' : `, priority ${this.priority}`;
+    return `acquire(${this.timeoutMs === undefined ? 'default' : String(this.timeoutMs)}${this.withSignal ? ', signal' : ''}${priority})`;
   }
+}
+
+/**
+ * An acquire served from idle takes the resource `idleOrder` names: the one that went idle last ('lifo') or first
+ * ('fifo'). Checked only where the first idle resource it takes is the one served: no expiry, no validation.
+ */
+function checkIdleOrder(world: ModelWorld, record: AcquireRecord, expectedStep: number | undefined): void {
+  const { idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs, idleOrder } = world.config;
+  if (world.validatesOnAcquire() || idleTimeoutMs !== Infinity || maxLifetimeMs !== Infinity || hardIdleTimeoutMs !== Infinity) return;
+  const resource = record.resource;
+  expect(resource, 'an acquire with an idle resource and nobody waiting is served at once').toBeDefined();
+  if (resource === undefined) return;
+  const servedStep = world.idle.sightingOf(resource)?.step;
+  expect(servedStep, `idleOrder '${idleOrder}': the idle resource that went idle ${idleOrder === 'fifo' ? 'first' : 'last'}`).toBe(
+    expectedStep,
+  );
 }
 
 /** Aborts the signal of an acquire: a pending one must reject, a settled one must not change anything. */
@@ -116,30 +139,40 @@ export class ReleaseCommand implements ModelCommand {
     const wasRetired = world.retired.delete(resource);
     const othersHeld = [...world.held.keys()].filter((other) => other !== resource);
     const idleBefore = world.idleResources();
-    // Without validation every pending caller sits in the queue, so the oldest one is next in line.
-    const oldestWaiter = world.config.withValidate ? undefined : world.pendingAcquires()[0];
+    // Without validation on acquire every pending caller sits in the queue: the oldest of the highest level is next.
+    const nextInLine = world.nextInLine();
+    const tornDown = world.isTornDown();
     const probe = world.release(resource, this.broken);
     await flushMicrotasks();
-    if (world.factory.unsettledDestroys().length === 0) {
-      expect(probe.resolved, 'release of a held resource resolves once its destroy settled').toBe(true);
+    const validating = world.isBeingValidated(resource);
+    if (world.factory.unsettledDestroys().length === 0 && !validating) {
+      expect(probe.resolved, 'release of a held resource resolves once its destroy (or validation) settled').toBe(true);
     }
     const destroyed = resource.destroyCount > 0;
+    const verdict = world.validatesOnRelease() ? world.factory.validateCalls.filter((call) => call.resource === resource).at(-1) : undefined;
     const expired = Date.now() - resource.createdAtMs >= world.config.maxLifetimeMs;
     if (this.broken) {
       expect(destroyed, 'a broken resource is destroyed on release').toBe(true);
-      if (closeOnError && !world.isClosed) {
+      if (closeOnError && !tornDown) {
         const kept = idleBefore.filter((other) => other.destroyCount === 0).map((other) => other.id);
         expect(kept, 'closeOnError: a broken release destroys every idle resource').toEqual([]);
         for (const other of othersHeld) world.retired.add(other);
       }
     } else if (wasRetired) {
       expect(destroyed, 'a retired resource is destroyed on release').toBe(true);
-    } else if (world.isClosed || total(before) > before.size || expired) {
+    } else if (tornDown || total(before) > before.size || expired) {
       expect(destroyed, 'a release over the size, past maxLifetimeMs or after close destroys the resource').toBe(true);
-    } else {
+    } else if (validating) {
+      expect(destroyed, 'validateOnRelease: the resource is kept until the verdict').toBe(false);
+    } else if (verdict !== undefined && verdict.settled && !verdict.valid) {
+      expect(destroyed, 'validateOnRelease: a resource found invalid is destroyed').toBe(true);
+    } else if (verdict === undefined || verdict.settled) {
       expect(destroyed, 'a healthy release within the size keeps the resource').toBe(false);
-      if (oldestWaiter !== undefined) {
-        expect(oldestWaiter.resource?.id, 'a released resource goes to the oldest waiter').toBe(resource.id);
+      if (nextInLine !== undefined) {
+        expect(
+          nextInLine.resource?.id,
+          `a released resource goes to the oldest waiter of the highest priority (#${nextInLine.index}, priority ${nextInLine.priority})`,
+        ).toBe(resource.id);
       }
     }
   }
@@ -149,11 +182,51 @@ export class ReleaseCommand implements ModelCommand {
   }
 }
 
-/** Releases a resource nobody holds (released before, never handed out, or foreign): rejected, nothing changes. */
+/**
+ * `destroy()` of a held resource (the caller knows it is broken): destroyed at once, counted as released, no longer in
+ * use; a waiter or `minIdle` gets the freed slot. After a close timeout took it away, the call is accepted quietly.
+ */
+export class DestroyCommand implements ModelCommand {
+  constructor(readonly pick: number) {}
+
+  check(world: Readonly<ModelWorld>): boolean {
+    return world.held.size + world.forceDestroyed.size > 0;
+  }
+
+  async run(world: ModelWorld): Promise<void> {
+    const holdings = [...world.held.keys(), ...world.forceDestroyed];
+    const resource = holdings[this.pick % holdings.length] as ModelResource;
+    if (world.forceDestroyed.delete(resource)) {
+      const before = world.pool.stats();
+      const destroyed = settlementOf(world.pool.destroy(resource));
+      await flushMicrotasks();
+      expect(destroyed.state, 'a late destroy after a close timeout is accepted').toBe('resolved');
+      expect(world.pool.stats(), 'a late destroy after a close timeout changes nothing').toEqual(before);
+    } else {
+      expect(world.pool.isInUse(resource), 'isInUse: a held resource is in use').toBe(true);
+      const probe = world.destroy(resource);
+      await flushMicrotasks();
+      expect(resource.destroyCount, 'destroy() destroys the held resource at once, never reuses it').toBe(1);
+      expect(world.pool.isInUse(resource), 'isInUse: a destroyed resource is not in use').toBe(false);
+      if (world.factory.unsettledDestroys().length === 0) {
+        expect(probe.resolved, 'destroy() resolves once the factory destroy settled').toBe(true);
+      }
+    }
+    world.checkInvariants();
+  }
+
+  toString(): string {
+    return `destroy(${this.pick})`;
+  }
+}
+
+/** Gives back a resource nobody holds (released before, never handed out, or foreign): rejected, nothing changes. */
 export class InvalidReleaseCommand implements ModelCommand {
   constructor(
     readonly pick: number,
     readonly foreign: boolean,
+    /** Through `destroy()` instead of `release()`. */
+    readonly viaDestroy = false,
   ) {}
 
   #candidates(world: Readonly<ModelWorld>): ModelResource[] {
@@ -171,15 +244,16 @@ export class InvalidReleaseCommand implements ModelCommand {
       ? { id: -1, createdAtMs: 0, broken: false, destroyCount: 0 }
       : (candidates[this.pick % candidates.length] as ModelResource);
     const before = world.pool.stats();
-    const released = settlementOf(world.pool.release(resource));
+    const released = settlementOf(this.viaDestroy ? world.pool.destroy(resource) : world.pool.release(resource));
     await flushMicrotasks();
-    expect(released.error, 'an invalid release rejects with RELEASE_INVALID').toMatchObject({ code: 'RELEASE_INVALID' });
-    expect(world.pool.stats(), 'an invalid release changes nothing').toEqual(before);
+    expect(released.error, 'an invalid release or destroy rejects with RELEASE_INVALID').toMatchObject({ code: 'RELEASE_INVALID' });
+    expect(world.pool.stats(), 'an invalid release or destroy changes nothing').toEqual(before);
     world.checkInvariants();
   }
 
   toString(): string {
-    return this.foreign ? 'releaseForeign()' : `releaseUnheld(${this.pick})`;
+    const verb = this.viaDestroy ? 'destroy' : 'release';
+    return this.foreign ? `${verb}Foreign()` : `${verb}Unheld(${this.pick})`;
   }
 }
 
@@ -250,19 +324,31 @@ export class ToggleCloseOnErrorCommand implements ModelCommand {
  * commands keep going against the closed pool.
  */
 export class CloseCommand implements ModelCommand {
-  constructor(readonly timeoutMs: number | undefined) {}
+  constructor(
+    readonly timeoutMs: number | undefined,
+    readonly serveWaiting = false,
+  ) {}
 
   check(world: Readonly<ModelWorld>): boolean {
     return !world.isClosed;
   }
 
   async run(world: ModelWorld): Promise<void> {
-    world.startClose(this.timeoutMs);
+    const queued = world.pendingAcquires();
+    world.startClose(this.timeoutMs, this.serveWaiting);
     await flushMicrotasks();
+    if (this.serveWaiting && this.timeoutMs !== 0) {
+      const rejected = queued.filter((record) => codeOf(record) === 'POOL_CLOSED').map((record) => record.index);
+      expect(rejected, 'close({ serveWaiting }) rejects none of the callers already queued').toEqual([]);
+    }
     world.checkInvariants();
   }
 
   toString(): string {
-    return this.timeoutMs === undefined ? 'close()' : `close({ timeoutMs: ${this.timeoutMs} })`;
+    const options = [
+      ...(this.timeoutMs === undefined ? [] : [`timeoutMs: ${this.timeoutMs}`]),
+      ...(this.serveWaiting ? ['serveWaiting: true'] : []),
+    ];
+    return options.length === 0 ? 'close()' : `close({ ${options.join(', ')} })`;
   }
 }

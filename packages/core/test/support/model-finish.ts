@@ -47,7 +47,7 @@ export async function drainOpenPool(world: ModelWorld): Promise<void> {
  * resolves, every created resource is destroyed exactly once and no timer outlives the pool.
  */
 export async function closeAndAudit(world: ModelWorld): Promise<void> {
-  if (!world.isClosed) world.startClose(world.config.finalCloseTimeoutMs);
+  if (!world.isClosed) world.startClose(world.config.finalCloseTimeoutMs, world.config.finalCloseServeWaiting);
   if (world.closeMustResolveByMs !== Infinity) {
     // A bounded close resolves by its deadline whatever the factory does: nothing is settled or released first.
     await vi.advanceTimersByTimeAsync(Math.max(0, world.closeMustResolveByMs - Date.now()));

@@ -37,7 +37,32 @@ export function checkInvariants(world: ModelWorld): void {
   const overdue = pending.filter((record) => record.deadlineMs <= Date.now()).map((record) => record.index);
   expect(overdue, 'no acquire outlives its timeout').toEqual([]);
   checkCounters(world, stats);
-  if (world.isClosed) checkClosed(stats, pending.length, validating);
+  checkInUse(world);
+  world.idle.update(world.idleResources());
+  if (world.closeResolved) expect(pending.map((record) => record.index), 'no caller waits once close() resolved').toEqual([]);
+  if (world.isTornDown()) checkClosed(stats, pending.length, validating);
+  else checkHardIdleTimeout(world);
+}
+
+/** `isInUse(resource)` is true exactly for the resources callers hold. */
+function checkInUse(world: ModelWorld): void {
+  const mismatched = world.factory.resources
+    .filter((resource) => world.pool.isInUse(resource) !== world.held.has(resource))
+    .map((resource) => resource.id);
+  expect(mismatched, 'isInUse(resource) is true exactly for the resources callers hold').toEqual([]);
+}
+
+/**
+ * `hardIdleTimeoutMs`: no resource stays idle longer than that plus one reaper interval, even one kept for
+ * `minIdle`.
+ */
+function checkHardIdleTimeout(world: ModelWorld): void {
+  const { hardIdleTimeoutMs, idleTimeoutMs, maxLifetimeMs } = world.config;
+  if (hardIdleTimeoutMs === Infinity) return;
+  const reaperIntervalMs = Math.min(1_000, Math.max(10, Math.min(idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs) / 2));
+  expect(world.idle.longestIdleMs(), 'no resource stays idle past hardIdleTimeoutMs (plus one reaper interval)').toBeLessThanOrEqual(
+    hardIdleTimeoutMs + reaperIntervalMs,
+  );
 }
 
 /**
@@ -49,12 +74,13 @@ export function checkInvariants(world: ModelWorld): void {
 export function checkNoWaiterStarves(world: ModelWorld): void {
   if (Date.now() >= world.closeMustResolveByMs) expect(world.closeResolved, 'close({ timeoutMs }) resolved by its deadline').toBe(true);
   const stats = world.pool.stats();
-  if (world.isClosed) return;
+  // A close({ serveWaiting }) still serves the callers queued before it: they must not starve either.
+  if (world.isTornDown()) return;
   const maxDelayMs = world.config.createRetryDelayMs * 4;
   if (Date.now() <= world.lastCreateFailureAtMs() + maxDelayMs) return;
   const total = stats.idle + stats.inUse + stats.creating;
   // minIdle is refilled once nothing is being validated (a validation's outcome decides whether a resource returns).
-  const minIdleShort = world.validatingInPool() === 0 && stats.idle + stats.creating < world.config.minIdle;
+  const minIdleShort = !world.isClosed && world.validatingInPool() === 0 && stats.idle + stats.creating < world.config.minIdle;
   const needsCreate = stats.waiting > stats.creating || minIdleShort;
   if (!needsCreate || total >= stats.size) return;
   expect(stats.creating, 'no caller waits (and minIdle is not short) while the pool has room and creates nothing').toBeGreaterThan(0);

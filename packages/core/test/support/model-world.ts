@@ -1,5 +1,6 @@
 import { createPool, PoolError, type Pool } from '@pool/core';
 import { ModelFactory, type ModelFactoryConfig, type ModelResource, type ValidateCall } from './model-factory.js';
+import { IdleLedger } from './model-idle.js';
 import { checkInvariants } from './model-invariants.js';
 
 /** Captured before any test fakes timers: one real macrotask turn drains every pending promise callback. */
@@ -50,6 +51,14 @@ export interface ModelConfig extends ModelFactoryConfig {
   readonly leakDetectionMs: number;
   readonly idleTimeoutMs: number;
   readonly maxLifetimeMs: number;
+  readonly hardIdleTimeoutMs: number;
+  readonly priorityRange: number;
+  readonly validateOnAcquire: boolean;
+  readonly validateOnRelease: boolean;
+  readonly propagateCreateError: boolean;
+  readonly idleOrder: 'lifo' | 'fifo';
+  /** The close at the end of a run serves the callers still queued first. */
+  readonly finalCloseServeWaiting: boolean;
 }
 
 /** One `acquire()` call as the model saw it. */
@@ -59,6 +68,8 @@ export interface AcquireRecord {
   /** When its wait timer fires; `Infinity` when it has none. */
   readonly deadlineMs: number;
   readonly failsFast: boolean;
+  /** Its priority level (0 is served first); 0 when the call gave none. */
+  readonly priority: number;
   readonly controller: AbortController | undefined;
   state: 'pending' | 'resolved' | 'rejected';
   resource: ModelResource | undefined;
@@ -93,6 +104,12 @@ export class ModelWorld {
   closeDeadlineMs = Infinity;
   /** When a `close({ timeoutMs })` must have resolved, whatever the factory does; `Infinity` without a timeout. */
   closeMustResolveByMs = Infinity;
+  /** The close was `close({ serveWaiting: true })`: callers queued before it are still served until its deadline. */
+  closeServesWaiting = false;
+  /** Acquires with a lower index were called before `close()`. */
+  closedAtIndex = Infinity;
+  /** When each idle resource went idle, as the model saw it. */
+  readonly idle = new IdleLedger();
   size: number;
   isClosed = false;
   closeResolved = false;
@@ -118,12 +135,21 @@ export class ModelWorld {
       leakDetectionMs: config.leakDetectionMs,
       idleTimeoutMs: config.idleTimeoutMs,
       maxLifetimeMs: config.maxLifetimeMs,
+      hardIdleTimeoutMs: config.hardIdleTimeoutMs,
+      priorityRange: config.priorityRange,
+      validateOnAcquire: config.validateOnAcquire,
+      validateOnRelease: config.validateOnRelease,
+      propagateCreateError: config.propagateCreateError,
+      idleOrder: config.idleOrder,
     });
     this.pool.on('error', (error) => this.reportedErrors.push(error));
   }
 
-  /** Calls `acquire()` (with the pool's timeout, or `timeoutMs`) and records how it settles. */
-  startAcquire(timeoutMs: number | undefined, withSignal: boolean): AcquireRecord {
+  /**
+   * Calls `acquire()` (with the pool's timeout, or `timeoutMs`; at `priority` modulo `priorityRange`, when given) and
+   * records how it settles.
+   */
+  startAcquire(timeoutMs: number | undefined, withSignal: boolean, drawnPriority?: number): AcquireRecord {
     const controller = withSignal ? new AbortController() : undefined;
     const effectiveMs = timeoutMs ?? this.config.acquireTimeoutMs;
     const now = Date.now();
@@ -132,6 +158,7 @@ export class ModelWorld {
       startedAtMs: now,
       deadlineMs: effectiveMs === 0 ? Infinity : now + effectiveMs,
       failsFast: effectiveMs === 0,
+      priority: (drawnPriority ?? 0) % this.config.priorityRange,
       controller,
       state: 'pending',
       resource: undefined,
@@ -140,7 +167,11 @@ export class ModelWorld {
       admitted: false,
     };
     this.acquires.push(record);
-    const options = timeoutMs === undefined && controller === undefined ? undefined : { timeoutMs, signal: controller?.signal };
+    const priority = drawnPriority === undefined ? undefined : record.priority;
+    const options =
+      timeoutMs === undefined && controller === undefined && priority === undefined
+        ? undefined
+        : { timeoutMs, signal: controller?.signal, priority };
     this.pool.acquire(options).then(
       (resource) => this.#onServed(record, resource),
       (error: unknown) => this.#onRefused(record, error),
@@ -153,25 +184,42 @@ export class ModelWorld {
    * @returns a probe that says whether the release promise resolved (it must never reject).
    */
   release(resource: ModelResource, broken: boolean): { resolved: boolean } {
+    if (broken) resource.broken = true;
+    return this.#giveBack(resource, 'release');
+  }
+
+  /** Calls `destroy()` for a resource the model holds (an explicit destroy, counted as a release). */
+  destroy(resource: ModelResource): { resolved: boolean } {
+    return this.#giveBack(resource, 'destroy');
+  }
+
+  #giveBack(resource: ModelResource, how: 'release' | 'destroy'): { resolved: boolean } {
     const probe = { resolved: false };
     this.held.delete(resource);
-    if (broken) resource.broken = true;
+    this.retired.delete(resource);
     this.released++;
-    this.pool.release(resource).then(
+    this.pool[how](resource).then(
       () => {
         probe.resolved = true;
       },
-      (error: unknown) => this.violations.push(`release of held resource ${resource.id} rejected: ${String(error)}`),
+      (error: unknown) => this.violations.push(`${how} of held resource ${resource.id} rejected: ${String(error)}`),
     );
     return probe;
   }
 
-  /** Calls `close()` (optionally with a timeout for holders) and records when it resolves. */
-  startClose(timeoutMs?: number): void {
+  /**
+   * Calls `close()` (optionally with a timeout for holders, optionally serving the queued callers first) and records
+   * when it resolves.
+   */
+  startClose(timeoutMs?: number, serveWaiting = false): void {
     this.isClosed = true;
-    if (timeoutMs !== undefined && this.pool.stats().inUse > 0) this.closeDeadlineMs = Date.now() + timeoutMs;
+    this.closeServesWaiting = serveWaiting;
+    this.closedAtIndex = this.acquires.length;
+    // With serveWaiting, callers served after the close hold resources the deadline then destroys.
+    if (timeoutMs !== undefined && (serveWaiting || this.pool.stats().inUse > 0)) this.closeDeadlineMs = Date.now() + timeoutMs;
     if (timeoutMs !== undefined) this.closeMustResolveByMs = Date.now() + timeoutMs;
-    this.pool.close(timeoutMs === undefined ? undefined : { timeoutMs }).then(
+    const options = timeoutMs === undefined && !serveWaiting ? undefined : { timeoutMs, serveWaiting };
+    this.pool.close(options).then(
       () => {
         this.closeResolved = true;
         // A close resolves with a destroy still pending only when its deadline gave that destroy up.
@@ -183,6 +231,45 @@ export class ModelWorld {
 
   pendingAcquires(): AcquireRecord[] {
     return this.acquires.filter((record) => record.state === 'pending');
+  }
+
+  /**
+   * Whether a `close({ serveWaiting: true })` still serves callers queued before it: until none is pending or its
+   * deadline passed. Meanwhile the pool works as if open, except that new acquires fail.
+   */
+  isServingWaiting(): boolean {
+    return this.closeServesWaiting && Date.now() < this.closeMustResolveByMs && this.pendingAcquires().length > 0;
+  }
+
+  /** Closed and done serving queued callers: everything that comes back is destroyed. */
+  isTornDown(): boolean {
+    return this.isClosed && !this.isServingWaiting();
+  }
+
+  /** Whether the pool validates an idle resource before handing it out. */
+  validatesOnAcquire(): boolean {
+    return this.config.withValidate && this.config.validateOnAcquire;
+  }
+
+  /** Whether the pool validates a released resource before reusing it. */
+  validatesOnRelease(): boolean {
+    return this.config.withValidate && this.config.validateOnRelease;
+  }
+
+  /**
+   * The caller a released resource goes to: the oldest pending caller of the highest priority level (0 first).
+   * Undefined when unknown (validation on acquire takes callers out of the queue) or when nobody waits.
+   */
+  nextInLine(): AcquireRecord | undefined {
+    if (this.validatesOnAcquire()) return undefined;
+    let next: AcquireRecord | undefined;
+    for (const record of this.pendingAcquires()) if (next === undefined || record.priority < next.priority) next = record;
+    return next;
+  }
+
+  /** Whether the pool's validation of `resource` is still running (not answered, not past `validateTimeoutMs`). */
+  isBeingValidated(resource: ModelResource): boolean {
+    return this.#validatingCalls().some((validate) => validate.resource === resource);
   }
 
   /** Validations the pool still waits for: unanswered and not past `validateTimeoutMs`. */
@@ -258,12 +345,17 @@ export class ModelWorld {
     );
   }
 
+  /** A caller queued before a `close({ serveWaiting: true })`, whose deadline has not passed: it is still served. */
+  #isOwedByClose(record: AcquireRecord): boolean {
+    return this.closeServesWaiting && record.index < this.closedAtIndex && Date.now() < this.closeMustResolveByMs;
+  }
+
   #onServed(record: AcquireRecord, resource: ModelResource): void {
     const label = `acquire #${record.index}`;
     record.state = 'resolved';
     record.resource = resource;
     this.served++;
-    if (this.isClosed) this.violations.push(`${label} was served after close()`);
+    if (this.isClosed && !this.#isOwedByClose(record)) this.violations.push(`${label} was served after close()`);
     if (record.abortedWhilePending) this.violations.push(`${label} was served after its signal aborted`);
     if (Date.now() > record.deadlineMs) this.violations.push(`${label} was served after its timeout`);
     if (!this.factory.resources.includes(resource)) this.violations.push(`${label} got a resource the factory never made`);
@@ -298,5 +390,12 @@ export class ModelWorld {
       this.violations.push(`${label} got CREATE_TIMEOUT while no create had run for createTimeoutMs`);
     }
     if (error.code === 'POOL_CLOSED' && !this.isClosed) this.violations.push(`${label} got POOL_CLOSED on an open pool`);
+    if (error.code === 'POOL_CLOSED' && this.#isOwedByClose(record)) {
+      this.violations.push(`${label} was queued before close({ serveWaiting }) and got POOL_CLOSED before its deadline`);
+    }
+    const isCreateError = error.code === 'CREATE_FAILED' || error.code === 'CREATE_TIMEOUT';
+    if (isCreateError && !record.failsFast && !this.config.propagateCreateError) {
+      this.violations.push(`${label} waits (propagateCreateError: false) but a create failure rejected it`);
+    }
   }
 }
