@@ -93,8 +93,6 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
   #readyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   /** `close({ serveWaiting })` is serving the callers queued before it; the teardown waits for them. */
   #servingWaiting = false;
-  /** Waiters out of the queue while their resource is validated (a `serveWaiting` close still owes them one). */
-  #validatingWaiters = 0;
   /** Creates: their slots, timeouts, backoff and retries (see create-lifecycle.ts). */
   readonly #creates: CreateLifecycle<T, Waiter<T>>;
   /** Destroys whose factory call has not settled yet, for `close()`. */
@@ -434,15 +432,21 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#checkClosed();
   }
 
-  /** Whether callers queued before a `serveWaiting` close still wait for a resource. */
+  /**
+   * Whether callers queued before a `serveWaiting` close still wait for a resource: in the queue, or out of it while
+   * their resource is validated. One who gave up during its validation is owed nothing.
+   */
   #owesWaiters(): boolean {
-    return this.#queue.count > 0 || this.#validatingWaiters > 0;
+    if (this.#queue.count > 0) return true;
+    for (const waiter of this.#validating.values()) if (waiter.isPending) return true;
+    return false;
   }
 
   /** During a `serveWaiting` close, tears down once the last queued caller has left the queue. */
   #finishServingIfDone(): void {
-    if (!this.#servingWaiting || this.#owesWaiters()) return;
-    // Later, not in the middle of the dispatch that settled the last waiter.
+    if (!this.#servingWaiting || this.#queue.count > 0) return;
+    // Later, not in the middle of the dispatch that settled the last waiter, nor before a caller who gave up during its
+    // validation (it leaves the queue before it is rejected) is no longer pending.
     queueMicrotask(() => {
       if (this.#servingWaiting && !this.#owesWaiters()) this.#tearDown();
     });
@@ -572,7 +576,6 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     entry.state = 'validating';
     this.#validating.set(entry, waiter);
     this.#inUse++;
-    this.#validatingWaiters++;
     this.#unqueue(waiter);
     // The caller's wait limit also bounds the validation (a waiter served straight from idle has no timer yet).
     waiter.startTimer();
@@ -581,7 +584,6 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
 
   async #validateThenServe(waiter: Waiter<T>, entry: Entry<T>): Promise<void> {
     const valid = await validateWithTimeout(this.#factory, entry.resource, this.#options.validateTimeoutMs);
-    this.#validatingWaiters--;
     if (!valid) this.#counters.validationFailures++;
     if (entry.state !== 'validating') return; // a close deadline took it (and told the waiter)
     this.#validating.delete(entry);

@@ -103,6 +103,34 @@ describe('close({ serveWaiting: true })', () => {
     expect(pool.stats()).toMatchObject({ inUse: 0, waiting: 0, created: 1, destroyed: 1 });
   });
 
+  // Regression (issue 9, found by the model test, seed 588348192): the only queued caller timed out (or aborted)
+  // while its idle resource was validated; the close kept serving nobody until the validation answered (up to
+  // validateTimeoutMs), with idle resources and background creates kept alive meanwhile.
+  it('a queued caller who gives up while its resource is validated does not keep the close serving', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 2, acquireTimeoutMs: Infinity });
+    const first = await pool.acquire();
+    const second = await pool.acquire();
+    await pool.release(first);
+    await pool.release(second);
+    const verdict = deferred<boolean>();
+    factory.validation = () => verdict.promise;
+    const controller = new AbortController();
+    const waiting = pool.acquire({ signal: controller.signal });
+    await flush();
+    const closed = pool.close({ serveWaiting: true });
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'ACQUIRE_ABORTED' });
+    await flush();
+    expect(pool.stats(), 'nobody waits: the close tears down at once, destroying the idle resource').toMatchObject({
+      idle: 0,
+      destroyed: 1,
+    });
+    verdict.resolve(true);
+    await closed;
+    expect(factory.alive()).toEqual([]);
+  });
+
   it('rejects a serveWaiting that is not a boolean with INVALID_OPTION', async () => {
     const pool = createPool(new ControlledFactory());
     await expect(pool.close({ serveWaiting: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
