@@ -1,7 +1,8 @@
-import { createPool, PoolError, type Pool } from '@pool/core';
+import { createPool, type PoolError, type Pool } from '@pool/core';
 import { ModelFactory, type ModelFactoryConfig, type ModelResource, type ValidateCall } from './model-factory.js';
 import { IdleLedger } from './model-idle.js';
 import { checkInvariants } from './model-invariants.js';
+import { recordRefused, recordServed } from './model-promises.js';
 
 /** Captured before any test fakes timers: one real macrotask turn drains every pending promise callback. */
 const realSetImmediate = globalThis.setImmediate;
@@ -173,8 +174,8 @@ export class ModelWorld {
         ? undefined
         : { timeoutMs, signal: controller?.signal, priority };
     this.pool.acquire(options).then(
-      (resource) => this.#onServed(record, resource),
-      (error: unknown) => this.#onRefused(record, error),
+      (resource) => recordServed(this, record, resource),
+      (error: unknown) => recordRefused(this, record, error),
     );
     return record;
   }
@@ -338,7 +339,7 @@ export class ModelWorld {
   }
 
   /** Whether a deferred create has been running for at least `createTimeoutMs`. */
-  #someCreateOutlived(): boolean {
+  someCreateOutlived(): boolean {
     const now = Date.now();
     return this.factory.pendingCreates.some(
       (create) => Math.min(create.settledAtMs, now) >= create.startedAtMs + this.config.createTimeoutMs,
@@ -346,56 +347,7 @@ export class ModelWorld {
   }
 
   /** A caller queued before a `close({ serveWaiting: true })`, whose deadline has not passed: it is still served. */
-  #isOwedByClose(record: AcquireRecord): boolean {
+  isOwedByClose(record: AcquireRecord): boolean {
     return this.closeServesWaiting && record.index < this.closedAtIndex && Date.now() < this.closeMustResolveByMs;
-  }
-
-  #onServed(record: AcquireRecord, resource: ModelResource): void {
-    const label = `acquire #${record.index}`;
-    record.state = 'resolved';
-    record.resource = resource;
-    this.served++;
-    if (this.isClosed && !this.#isOwedByClose(record)) this.violations.push(`${label} was served after close()`);
-    if (record.abortedWhilePending) this.violations.push(`${label} was served after its signal aborted`);
-    if (Date.now() > record.deadlineMs) this.violations.push(`${label} was served after its timeout`);
-    if (!this.factory.resources.includes(resource)) this.violations.push(`${label} got a resource the factory never made`);
-    else if (resource.destroyCount > 0) this.violations.push(`${label} got destroyed resource ${resource.id}`);
-    const holder = this.held.get(resource);
-    if (holder !== undefined) this.violations.push(`${label} got resource ${resource.id}, held by acquire #${holder.index}`);
-    this.held.set(resource, record);
-  }
-
-  #onRefused(record: AcquireRecord, error: unknown): void {
-    const label = `acquire #${record.index}`;
-    record.state = 'rejected';
-    record.error = error;
-    if (!(error instanceof PoolError)) {
-      this.violations.push(`${label} rejected with a non-PoolError: ${String(error)}`);
-      return;
-    }
-    if (error.code === 'ACQUIRE_TIMEOUT') this.timeouts++;
-    if (record.abortedWhilePending && error.code !== 'ACQUIRE_ABORTED') {
-      this.violations.push(`${label} aborted but rejected with ${error.code}`);
-    }
-    if (error.code === 'ACQUIRE_TIMEOUT' && Date.now() < record.deadlineMs) {
-      this.violations.push(`${label} timed out early`);
-    }
-    if (error.code === 'ACQUIRE_TIMEOUT' && error.cause !== undefined && this.lastCreateFailureAtMs() < record.startedAtMs) {
-      this.violations.push(`${label} timed out with a create error from before its wait as cause`);
-    }
-    if (error.code === 'POOL_EXHAUSTED' && record.admitted && !this.config.closeOnError) {
-      this.violations.push(`${label} was admitted (its create started) and then failed with POOL_EXHAUSTED`);
-    }
-    if (error.code === 'CREATE_TIMEOUT' && !this.#someCreateOutlived()) {
-      this.violations.push(`${label} got CREATE_TIMEOUT while no create had run for createTimeoutMs`);
-    }
-    if (error.code === 'POOL_CLOSED' && !this.isClosed) this.violations.push(`${label} got POOL_CLOSED on an open pool`);
-    if (error.code === 'POOL_CLOSED' && this.#isOwedByClose(record)) {
-      this.violations.push(`${label} was queued before close({ serveWaiting }) and got POOL_CLOSED before its deadline`);
-    }
-    const isCreateError = error.code === 'CREATE_FAILED' || error.code === 'CREATE_TIMEOUT';
-    if (isCreateError && !record.failsFast && !this.config.propagateCreateError) {
-      this.violations.push(`${label} waits (propagateCreateError: false) but a create failure rejected it`);
-    }
   }
 }
