@@ -42,11 +42,12 @@ export const modelConfigArbitrary: fc.Arbitrary<ModelConfig> = fc
     leakDetectionMs: fc.constantFrom(Infinity, Infinity, 40),
     expiry: fc.constantFrom('none', 'none', 'idle', 'lifetime'),
     hardIdleTimeoutMs: fc.constantFrom(Infinity, Infinity, Infinity, 60),
-    priorityRange: fc.constantFrom(1, 1, 3),
+    priorityRange: fc.constantFrom(1, 3),
     validateOnAcquire: fc.constantFrom(true, true, false),
     validateOnRelease: fc.constantFrom(false, false, true),
     propagateCreateError: fc.constantFrom(true, true, false),
     idleOrder: fc.constantFrom<'lifo' | 'fifo'>('lifo', 'fifo'),
+    // The end of the run closes with serveWaiting while callers still wait (instead of draining the open pool first).
     finalCloseServeWaiting: fc.boolean(),
   })
   .map(({ expiry, ...config }) => ({

@@ -58,7 +58,7 @@ export interface ModelConfig extends ModelFactoryConfig {
   readonly validateOnRelease: boolean;
   readonly propagateCreateError: boolean;
   readonly idleOrder: 'lifo' | 'fifo';
-  /** The close at the end of a run serves the callers still queued first. */
+  /** The close at the end of a run serves the callers still queued first (the open pool is not drained before). */
   readonly finalCloseServeWaiting: boolean;
 }
 
