@@ -63,7 +63,8 @@ export class AcquireCommand implements ModelCommand {
  */
 function checkIdleOrder(world: ModelWorld, record: AcquireRecord, expectedStep: number | undefined): void {
   const { idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs, idleOrder } = world.config;
-  if (world.validatesOnAcquire() || idleTimeoutMs !== Infinity || maxLifetimeMs !== Infinity || hardIdleTimeoutMs !== Infinity) return;
+  const expires = idleTimeoutMs !== Infinity || maxLifetimeMs !== Infinity || hardIdleTimeoutMs !== Infinity;
+  if (world.validatesOnAcquire() || expires) return;
   const resource = record.resource;
   expect(resource, 'an acquire with an idle resource and nobody waiting is served at once').toBeDefined();
   if (resource === undefined) return;
@@ -149,7 +150,8 @@ export class ReleaseCommand implements ModelCommand {
       expect(probe.resolved, 'release of a held resource resolves once its destroy (or validation) settled').toBe(true);
     }
     const destroyed = resource.destroyCount > 0;
-    const verdict = world.validatesOnRelease() ? world.factory.validateCalls.filter((call) => call.resource === resource).at(-1) : undefined;
+    // validateOnRelease: the validation this release started (none when an earlier branch below destroys the resource).
+    const verdict = world.validatesOnRelease() ? world.lastValidationOf(resource) : undefined;
     const expired = Date.now() - resource.createdAtMs >= world.config.maxLifetimeMs;
     if (this.broken) {
       expect(destroyed, 'a broken resource is destroyed on release').toBe(true);

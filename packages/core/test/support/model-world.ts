@@ -268,6 +268,11 @@ export class ModelWorld {
     return next;
   }
 
+  /** The latest `validate()` call for `resource`, if any. */
+  lastValidationOf(resource: ModelResource): ValidateCall | undefined {
+    return this.factory.validateCalls.filter((validate) => validate.resource === resource).at(-1);
+  }
+
   /** Whether the pool's validation of `resource` is still running (not answered, not past `validateTimeoutMs`). */
   isBeingValidated(resource: ModelResource): boolean {
     return this.#validatingCalls().some((validate) => validate.resource === resource);
