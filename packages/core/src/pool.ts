@@ -830,9 +830,9 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     this.#emit('create', resource, performance.now() - create.startedAt);
     const owner = create.owner;
     if (!held || this.#isShuttingDown() || create.generation !== this.#generation) {
-      // Nobody may use it. Its owner (if any) keeps its place in the queue and gets covered again below.
+      // Nobody may use it. Its owner (if any) keeps its place in the queue and gets covered again.
       void this.#destroy(entry);
-      if (owner !== null) this.#creates.unlink(owner);
+      if (owner !== null) this.#coverAgain(owner);
     } else if (owner !== null) {
       this.#settle(owner, entry);
     } else {
@@ -840,6 +840,16 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
     this.#dispatch();
     this.#fillMinIdle(); // a success may have ended a backoff that held the refill back
+  }
+
+  /**
+   * The owner of a create whose resource nobody may use (a retired generation) keeps its place in the queue; an
+   * admitted fail-fast owner also keeps the slot it was admitted to: a new create at once, before a caller who can wait
+   * takes the slot (as after a failed validation). Other owners are covered again by the dispatch that follows.
+   */
+  #coverAgain(owner: Waiter<T>): void {
+    this.#creates.unlink(owner);
+    if (owner.failsFast && !this.#isShuttingDown() && this.#creates.mayStart()) this.#startCreate(owner);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPool } from '@pool/core';
-import { ControlledFactory, flush } from './support/pool-helpers.js';
+import { ControlledFactory, flush, stateOf } from './support/pool-helpers.js';
 
 describe('close on error', () => {
   it('a broken release destroys every idle resource, so the next acquire gets a new one', async () => {
@@ -32,6 +32,30 @@ describe('close on error', () => {
     expect(served).not.toBe(stale);
     expect(served.alive).toBe(true);
     expect(pool.stats()).toMatchObject({ inUse: 1, idle: 0, created: 3, destroyed: 2 });
+  });
+
+  // Regression (issue 9, found by the model test, seed -65092457): a broken release retired the generation while an
+  // admitted fail-fast caller's create ran; its resource came back stale and was destroyed, and the slot it freed went
+  // to a later caller of a higher priority who could wait, so the fail-fast caller failed with POOL_EXHAUSTED.
+  it('an admitted fail-fast caller whose create returns a retired resource gets a new create, not POOL_EXHAUSTED', async () => {
+    const factory = new ControlledFactory();
+    const gate = factory.holdNextCreate();
+    const pool = createPool(factory, { size: 2, priorityRange: 2, closeOnError: true });
+    const failFast = pool.acquire({ priority: 1 });
+    const broken = await pool.acquire();
+    broken.broken = true;
+    await pool.release(broken);
+    const other = await pool.acquire();
+    const waiting = pool.acquire({ timeoutMs: Infinity, priority: 0 });
+    await flush();
+    gate.resolve();
+    const served = await failFast;
+    expect(served.alive).toBe(true);
+    expect(await stateOf(waiting), 'the caller who can wait still waits').toBe('pending');
+    await pool.release(other);
+    expect(await waiting).toBe(other);
+    expect(pool.stats()).toMatchObject({ inUse: 2, waiting: 0, created: 4, destroyed: 2 });
+    await pool.close({ timeoutMs: 0 });
   });
 
   it('closeOnError can be turned on at runtime', async () => {
