@@ -610,13 +610,15 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    * A caller whose idle resource failed validation goes back to the front of the queue; its timer keeps running (or
    * starts). It was admitted, so it keeps the destroyed resource's slot: when a shrink has left no room, it gets a
    * create of its own anyway (the pool is over its size only until that resource comes back, which a release then
-   * destroys). The create's result goes to it without another validation, so a `validate` that always fails cannot
+   * destroys); a fail-fast caller gets it at once in any case, before a caller of a higher priority who can wait takes
+   * the slot. The create's result goes to it without another validation, so a `validate` that always fails cannot
    * cycle creates.
    */
   #requeueAfterFailedValidation(waiter: Waiter<T>): void {
     this.#queue.pushFront(waiter);
     waiter.startTimer();
-    if (this.#room() <= 0 && this.#idle.length === 0 && this.#creates.mayStart()) this.#startCreate(waiter);
+    const keepsSlot = waiter.failsFast || this.#room() <= 0;
+    if (keepsSlot && this.#idle.length === 0 && this.#creates.mayStart()) this.#startCreate(waiter);
   }
 
   #markInUse(entry: Entry<T>, acquireStack: string | undefined, waitMs: number): void {

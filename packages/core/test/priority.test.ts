@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, createPool } from '@pool/core';
-import { ControlledFactory, rejectionOf } from './support/pool-helpers.js';
+import { ControlledFactory, ValidatingFactory, deferred, flush, rejectionOf, stateOf } from './support/pool-helpers.js';
 
 describe('acquire({ priority }) with priorityRange', () => {
   it('serves waiters by priority level, 0 first, and in arrival order within a level', async () => {
@@ -44,6 +44,31 @@ describe('acquire({ priority }) with priorityRange', () => {
     await pool.release(await low);
     expect(pool.stats()).toMatchObject({ waiting: 0, inUse: 0 });
     await pool.close();
+  });
+
+  // Regression (issue 9, found by the model test, seed -1207876867): a fail-fast caller was served an idle resource
+  // whose validation then failed; the slot it freed went to a later caller of a higher priority who could wait, so
+  // the admitted fail-fast caller failed with POOL_EXHAUSTED.
+  it('a fail-fast caller whose idle resource fails validation keeps its slot against a higher-priority waiter', async () => {
+    const factory = new ValidatingFactory();
+    const pool = createPool(factory, { size: 1, priorityRange: 3 });
+    const first = await pool.acquire();
+    await pool.release(first);
+    const verdict = deferred<boolean>();
+    factory.validation = () => verdict.promise;
+    const failFast = pool.acquire({ priority: 2 });
+    const waiting = pool.acquire({ timeoutMs: Infinity, priority: 0 });
+    await flush();
+    verdict.resolve(false);
+    const served = await failFast;
+    expect(served).not.toBe(first);
+    expect(served.alive).toBe(true);
+    expect(await stateOf(waiting), 'the caller who can wait still waits').toBe('pending');
+    await pool.release(served);
+    expect(await waiting).toBe(served);
+    await pool.release(served);
+    await pool.close();
+    expect(factory.alive()).toEqual([]);
   });
 
   it('close rejects the waiters of every level', async () => {
