@@ -42,7 +42,7 @@ export function recordRefused(world: ModelWorld, record: AcquireRecord, error: u
   if (error.code === 'ACQUIRE_TIMEOUT' && error.cause !== undefined && world.lastCreateFailureAtMs() < record.startedAtMs) {
     world.violations.push(`${label} timed out with a create error from before its wait as cause`);
   }
-  if (error.code === 'POOL_EXHAUSTED' && record.admitted && !world.config.closeOnError) {
+  if (error.code === 'POOL_EXHAUSTED' && record.admitted) {
     world.violations.push(`${label} was admitted (its create started) and then failed with POOL_EXHAUSTED`);
   }
   if (error.code === 'CREATE_TIMEOUT' && !world.someCreateOutlived()) {
