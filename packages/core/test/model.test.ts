@@ -11,8 +11,9 @@ const NUM_RUNS = Number(process.env['POOL_MODEL_RUNS'] ?? 1_000);
 /**
  * The seed. The default run (and CI) uses a fixed one, so a red run always replays and never depends on luck;
  * `POOL_MODEL_SEED=random` explores new cases; a number replays the seed fast-check printed (POOL_MODEL_PATH
- * narrows it to the shrunk case). Counterexamples found by random runs become example tests (seed -395322429: see
- * resize.test.ts, 'a shrink never fails a fail-fast acquire whose idle resource then fails validation').
+ * narrows it to the shrunk case). Counterexamples found by random runs become example tests, named by their seed in a
+ * `// Regression (issue 9, found by the model test, seed ...)` comment (resize.test.ts, close-serve-waiting.test.ts,
+ * close-on-error.test.ts, priority.test.ts).
  */
 const SEED_SETTING = process.env['POOL_MODEL_SEED'] ?? '20261130';
 const SEED = SEED_SETTING === 'random' ? undefined : Number(SEED_SETTING);
