@@ -20,6 +20,7 @@ import {
 } from '../connection/send.js';
 import { CrossSlotError, NoTargetError, parseHostPort, validateTarget, type CommandExecutor, type Target } from '../routing/targets.js';
 import { batchClient, batchRoute, nodeOf } from './cluster-batch.js';
+import { NodeWriteCoalescer } from './node-write-coalescer.js';
 import { SharedClusterClient, type SharedClusterRules } from './shared-cluster-client.js';
 import { execBatchOn } from '../typed/exec-batch.js';
 import { RedisCommands, type BatchReplies, type RecordedCommand } from '../typed/redis-commands.js';
@@ -68,6 +69,8 @@ export class ClusterPool implements CommandExecutor {
   readonly #factory: ClusterClientFactory;
   /** Each leased command has a client to itself: its writes go out in one burst per event-loop turn. */
   readonly #writes = new WriteBatcher();
+  /** Multiplexed mode: a tick's commands to one node through the shared client leave in one write. */
+  readonly #coalescer = new NodeWriteCoalescer();
   /** Multiplexed mode (`multiplex: true`): the client shareable commands share. */
   readonly #shared: SharedClusterClient | undefined;
 
@@ -263,6 +266,12 @@ export class ClusterPool implements CommandExecutor {
     const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
     if (call.timeoutMs !== Infinity) pending.setTimeout(Math.min(call.timeoutMs, 2 ** 31 - 1));
     if (batched) return this.#writes.write(node ?? client, pending);
+    // The shared client: this tick's commands to one node leave in one write.
+    if (node === undefined) {
+      // ioredis computes (and keeps) the slot of a command sent without a route; it routes by the same value.
+      const slot = pending.getSlot();
+      if (typeof slot === 'number') this.#coalescer.coalesce(client, slot);
+    }
     void (node ?? client).sendCommand(pending);
     return pending.promise;
   }

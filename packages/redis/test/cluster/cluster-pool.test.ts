@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterPool, type ClusterPool } from '../../src/cluster/cluster-pool.js';
 import { keySlot } from '../../src/routing/hash-slot.js';
@@ -128,6 +130,31 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
       await shared.close();
     }
     expect(shared.stats()).toMatchObject({ inUse: 0, created: 2, destroyed: 2 });
+  });
+
+  it("multiplexed mode sends one tick's commands to a node in one socket write, replies matched in order", async () => {
+    const shared = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 2, acquireTimeoutMs: 5_000, multiplex: true });
+    let held: Cluster | undefined;
+    shared.pool.on('acquire', (client) => (held = client));
+    try {
+      await shared.execute('SET', '{coalesce}.warm', '1');
+      const client = held as Cluster;
+      const master = client.slots[keySlot('{coalesce}')]?.[0];
+      const node = client.nodes('master').find((candidate) => `${candidate.options.host}:${candidate.options.port}` === master) as Redis;
+      const stream = node.stream as Socket & { _write: unknown; _writev: unknown };
+      let socketWrites = 0;
+      const write = stream._write as (...args: unknown[]) => unknown;
+      const writev = stream._writev as (...args: unknown[]) => unknown;
+      stream._write = (...args: unknown[]) => (socketWrites++, write.apply(stream, args));
+      stream._writev = (...args: unknown[]) => (socketWrites++, writev.apply(stream, args));
+      const keys = Array.from({ length: 20 }, (_, index) => `{coalesce}.${index}`);
+      await Promise.all(keys.map((key) => shared.execute('SET', key, key)));
+      expect(socketWrites).toBe(1);
+      expect(await Promise.all(keys.map((key) => shared.execute('GET', key)))).toEqual(keys);
+      expect(socketWrites).toBe(2);
+    } finally {
+      await shared.close();
+    }
   });
 
   it('closing a multiplexed pool lets the commands in flight finish, then refuses new ones', async () => {
