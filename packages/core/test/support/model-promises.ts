@@ -13,7 +13,7 @@ export function recordServed(world: ModelWorld, record: AcquireRecord, resource:
   record.state = 'resolved';
   record.resource = resource;
   world.served++;
-  if (world.isClosed && !world.isOwedByClose(record)) world.violations.push(`${label} was served after close()`);
+  if (world.isClosed && !world.isOwedByClose(record, true)) world.violations.push(`${label} was served after close()`);
   if (record.abortedWhilePending) world.violations.push(`${label} was served after its signal aborted`);
   if (Date.now() > record.deadlineMs) world.violations.push(`${label} was served after its timeout`);
   if (!world.factory.resources.includes(resource)) world.violations.push(`${label} got a resource the factory never made`);

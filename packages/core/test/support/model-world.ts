@@ -351,8 +351,14 @@ export class ModelWorld {
     );
   }
 
-  /** A caller queued before a `close({ serveWaiting: true })`, whose deadline has not passed: it is still served. */
-  isOwedByClose(record: AcquireRecord): boolean {
-    return this.closeServesWaiting && record.index < this.closedAtIndex && Date.now() < this.closeMustResolveByMs;
+  /**
+   * A caller queued before a `close({ serveWaiting: true })` whose deadline has not passed: it is still served.
+   * `untilDeadline`: the deadline's own instant counts too (timers due at that instant, such as a create retry, may
+   * run before the close's).
+   */
+  isOwedByClose(record: AcquireRecord, untilDeadline = false): boolean {
+    const now = Date.now();
+    const beforeDeadline = untilDeadline ? now <= this.closeMustResolveByMs : now < this.closeMustResolveByMs;
+    return this.closeServesWaiting && record.index < this.closedAtIndex && beforeDeadline;
   }
 }
