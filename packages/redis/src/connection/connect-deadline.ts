@@ -1,9 +1,46 @@
 import { RedisConnectionError, RedisTimeoutError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 
+/** Longest delay a Node timer honours (about 24.8 days); a longer one would fire at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A signal that aborts `limitMs` from now with a `TimeoutError` DOMException: `AbortSignal.timeout`, whose timer is
+ * unref'd (it never keeps the process alive) and cleared by Node once the signal is garbage-collected, so a deadline
+ * that is not needed any more costs nothing. `limitMs` is rounded up to a whole millisecond and capped at the longest
+ * delay a timer honours, so any value the options accept (a number >= 1) is a valid delay.
+ */
+export function deadlineSignal(limitMs: number): AbortSignal {
+  return AbortSignal.timeout(Math.min(Math.ceil(limitMs), LONGEST_TIMER_MS));
+}
+
+/**
+ * Settles like `work`, unless `signal` aborts first: then rejects with `stopped()`. The one abort listener is removed
+ * when it settles, so nothing on the signal keeps the work's closure alive.
+ */
+export async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal, stopped: () => Error): Promise<T> {
+  if (signal.aborted) {
+    // Nobody waits for the work any more; its rejection must not be reported as unhandled.
+    work.catch(() => undefined);
+    throw stopped();
+  }
+  let rejectAborted: (error: Error) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAborted = reject;
+  });
+  const onAbort = (): void => rejectAborted(stopped());
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /**
  * Runs a connect (`connecting` is not started when `signal` has already aborted), bounded by `limitMs` and by the
- * pool's abort signal. The timer and the abort listener are removed whatever happens.
+ * pool's abort signal, both followed through one signal (`AbortSignal.any`) with one listener, removed whatever
+ * happens. The deadline's timer is unref'd and cannot be cleared; it does nothing once the connect has settled.
  * @param what - names the connect in messages: `connect`, `cluster connect`.
  * @throws RedisTimeoutError (`REDIS_TIMEOUT`) after `limitMs`; RedisConnectionError (`REDIS_CONNECTION`) on abort,
  *   with the signal's reason, password-free, as `cause`.
@@ -17,17 +54,9 @@ export async function connectWithin<T>(
 ): Promise<T> {
   const aborted = (): RedisConnectionError => new RedisConnectionError(`${what} aborted by the pool`, { cause: redactor.sanitise(signal?.reason), sent: false });
   if (signal?.aborted === true) throw aborted();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(`${what} timed out after ${limitMs} ms`, limitMs, { sent: false })), limitMs);
-    onAbort = () => reject(aborted());
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([connecting(), deadline]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  }
+  const deadline = deadlineSignal(limitMs);
+  const bound = signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
+  // Whichever aborted first aborted `bound`, synchronously: the deadline (its reason a `TimeoutError`) or the pool.
+  const stopped = (): Error => (deadline.aborted ? new RedisTimeoutError(`${what} timed out after ${limitMs} ms`, limitMs, { sent: false }) : aborted());
+  return unlessAborted(connecting(), bound, stopped);
 }

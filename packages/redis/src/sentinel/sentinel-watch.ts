@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { PoolError } from '@pool/core';
 import { Redis } from 'ioredis';
+import { deadlineSignal, unlessAborted } from '../connection/connect-deadline.js';
 import { RedisPoolError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { formatHostPort } from '../routing/targets.js';
@@ -167,14 +168,7 @@ function toRecord(fields: readonly string[]): Record<string, string> {
   return record;
 }
 
+/** `work`, or a plain error once `timeoutMs` passed (the caller keeps it, sanitised, as `NO_MASTER`'s cause). */
 async function withTimeout<R>(work: Promise<R>, timeoutMs: number): Promise<R> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`sentinel did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return unlessAborted(work, deadlineSignal(timeoutMs), () => new Error(`sentinel did not answer within ${timeoutMs} ms`));
 }
