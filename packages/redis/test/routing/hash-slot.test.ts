@@ -2,22 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandKeys, commandSlots } from '../../src/routing/command-keys.js';
 import { crc16, hashTag, keyBucket, keySlot, slotBucket } from '../../src/routing/hash-slot.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
-
-// Fixed vectors: the CRC16-XMODEM check value, and slots as Redis Cluster (CLUSTER KEYSLOT) computes them.
-const SLOT_VECTORS: ReadonlyArray<readonly [string, number]> = [
-  ['foo', 12182],
-  ['bar', 5061],
-  ['hello', 866],
-  ['123456789', 0x31c3 % 16384],
-  ['{user1000}.following', 3443],
-  ['{user1000}.followers', 3443],
-  ['user1000', 3443],
-  ['foo{}{bar}', 8363],
-  ['foo{{bar}}zap', 4015],
-  ['foo{bar}{zap}', 5061],
-  ['{}', 15257],
-  ['', 0],
-];
+import { SLOT_VECTORS } from './slot-vectors.js';
 
 describe('crc16 and key slots', () => {
   it('crc16 of "123456789" is the XMODEM check value 0x31C3', () => {
