@@ -32,11 +32,14 @@ export interface RedisPoolOptions extends PoolOptions {
    * as `'utf8'`: as strings. @default null
    */
   encoding?: BufferEncoding | null;
-  /** Connect (TCP, TLS, AUTH, SELECT and a PING) must finish within this. Minimum: 1. @default 2000 */
+  /**
+   * Connect (TCP, TLS, AUTH, SELECT and a PING) must finish within this. Minimum: 1; above 2^31-1 (about 24.8 days,
+   * the longest a Node timer waits) it is capped there. @default 2000
+   */
   connTimeoutMs?: number;
   /**
    * Each command must be answered within this (blocking commands get their own block time on top).
-   * `Infinity` turns it off. Minimum: 1. @default 2000
+   * `Infinity` turns it off. Minimum: 1; a finite value above 2^31-1 is capped there. @default 2000
    */
   readTimeoutMs?: number;
   /** TLS: `true` or Node TLS options. Certificates are verified unless `rejectUnauthorized: false`. @default false */

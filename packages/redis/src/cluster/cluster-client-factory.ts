@@ -1,6 +1,6 @@
 import type { Factory } from '@pool/core';
 import { Cluster } from 'ioredis';
-import { connectWithin } from '../connection/connect-deadline.js';
+import { connectWithin, timerDelayMs } from '../connection/connect-deadline.js';
 import type { ResolvedRedisOptions } from '../options.js';
 import type { Redactor } from '../redact.js';
 import { InvalidRedisOptionError } from '../errors.js';
@@ -51,7 +51,7 @@ export class ClusterClientFactory implements Factory<Cluster> {
       retryDelayOnFailover: 100,
       retryDelayOnClusterDown: 100,
       retryDelayOnTryAgain: 100,
-      slotsRefreshTimeout: options.connTimeoutMs,
+      slotsRefreshTimeout: timerDelayMs(options.connTimeoutMs),
       // A client that loses every node ends; the pool replaces it instead of ioredis reconnecting behind its back.
       clusterRetryStrategy: () => null,
       redisOptions: {
@@ -60,7 +60,7 @@ export class ClusterClientFactory implements Factory<Cluster> {
         ...(options.password === undefined ? {} : { password: options.password }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
-        connectTimeout: options.connTimeoutMs,
+        connectTimeout: timerDelayMs(options.connTimeoutMs),
         disableClientInfo: true,
       },
     });

@@ -3,6 +3,7 @@ import { Command, type Cluster } from 'ioredis';
 import { ClusterClientFactory } from './cluster-client-factory.js';
 import { commandSlots, isReadOnlyCommand } from '../routing/command-keys.js';
 import { isShareable, leavesConnectionChanged } from '../connection/commands.js';
+import { timerDelayMs } from '../connection/connect-deadline.js';
 import { InvalidRedisOptionError, RedisPoolError, RedisReplyError, unwrapCreateError } from '../errors.js';
 import { keySlot } from '../routing/hash-slot.js';
 import { resolveRedisOptions, type RedisPoolOptions, type ResolvedRedisOptions } from '../options.js';
@@ -264,7 +265,7 @@ export class ClusterPool implements CommandExecutor {
     // The read-only flag lets ioredis send it to a replica with readFromReplicas (it looks names up in lower case).
     const options = { replyEncoding, readOnly: isReadOnlyCommand(command) };
     const pending = typeof route === 'number' ? new SlotCommand(name, args, options, route) : new Command(name, args, options);
-    if (call.timeoutMs !== Infinity) pending.setTimeout(Math.min(call.timeoutMs, 2 ** 31 - 1));
+    if (call.timeoutMs !== Infinity) pending.setTimeout(timerDelayMs(call.timeoutMs));
     if (batched) return this.#writes.write(node ?? client, pending);
     // The shared client: this tick's commands to one node leave in one write.
     if (node === undefined) {

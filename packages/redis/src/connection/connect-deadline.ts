@@ -1,17 +1,25 @@
 import { RedisConnectionError, RedisTimeoutError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 
-/** Longest delay a Node timer honours (about 24.8 days); a longer one would fire at once. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
+/** Longest delay a Node timer honours (2^31-1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * A signal that aborts `limitMs` from now with a `TimeoutError` DOMException: `AbortSignal.timeout`, whose timer is
- * unref'd (it never keeps the process alive) and cleared by Node once the signal is garbage-collected, so a deadline
- * that is not needed any more costs nothing. `limitMs` is rounded up to a whole millisecond and capped at the longest
- * delay a timer honours, so any value the options accept (a number >= 1) is a valid delay.
+ * `limitMs` as a delay every Node timer honours: rounded up to a whole millisecond, capped at
+ * {@link LONGEST_TIMER_MS}. Any limit the options accept (a number >= 1) goes through this before it reaches a timer,
+ * ours or ioredis' (`connectTimeout`, `commandTimeout`, `slotsRefreshTimeout`).
+ */
+export function timerDelayMs(limitMs: number): number {
+  return Math.min(Math.ceil(limitMs), LONGEST_TIMER_MS);
+}
+
+/**
+ * A signal that aborts `limitMs` ({@link timerDelayMs}) from now with a `TimeoutError` DOMException:
+ * `AbortSignal.timeout`, whose timer is unref'd (it never keeps the process alive) and cleared by Node once the signal
+ * is garbage-collected, so a deadline that is not needed any more costs nothing.
  */
 export function deadlineSignal(limitMs: number): AbortSignal {
-  return AbortSignal.timeout(Math.min(Math.ceil(limitMs), LONGEST_TIMER_MS));
+  return AbortSignal.timeout(timerDelayMs(limitMs));
 }
 
 /**

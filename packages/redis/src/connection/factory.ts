@@ -1,6 +1,6 @@
 import type { Factory } from '@pool/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { connectWithin } from './connect-deadline.js';
+import { connectWithin, timerDelayMs } from './connect-deadline.js';
 import { RedisTimeoutError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import type { ResolvedRedisOptions } from '../options.js';
@@ -116,9 +116,9 @@ function connectionOptions(options: ResolvedRedisOptions): RedisOptions {
     ...(options.password === undefined ? {} : { password: options.password }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
-    ...(options.readTimeoutMs === Infinity ? {} : { commandTimeout: options.readTimeoutMs }),
+    ...(options.readTimeoutMs === Infinity ? {} : { commandTimeout: timerDelayMs(options.readTimeoutMs) }),
     lazyConnect: true,
-    connectTimeout: options.connTimeoutMs,
+    connectTimeout: timerDelayMs(options.connTimeoutMs),
     enableOfflineQueue: false,
     enableReadyCheck: false,
     maxRetriesPerRequest: 0,

@@ -1,5 +1,6 @@
 import { Command, type Redis } from 'ioredis';
 import { blockTimeMs } from './commands.js';
+import { timerDelayMs } from './connect-deadline.js';
 import { InvalidArgumentError, RedisConnectionError, type RedisPoolError } from '../errors.js';
 import { breaksConnection, type Redactor } from '../redact.js';
 import { isReady } from './factory.js';
@@ -36,9 +37,6 @@ export interface CommandOptions {
 
 /** How a reply is decoded as ioredis' typed methods do: `'string'` (`redis.get`) or `'buffer'` (`redis.getBuffer`). */
 export type IoredisReply = 'string' | 'buffer';
-
-/** Largest delay a Node timer honours; longer ones fire at once. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** Everything {@link sendOn} needs besides the command. */
 export interface SendContext {
@@ -164,7 +162,7 @@ export async function sendOn(
   const keyPrefix = connection.options.keyPrefix;
   const pending = new Command(name, args as RedisArgument[], keyPrefix ? { replyEncoding, keyPrefix } : { replyEncoding });
   // ioredis arms commandTimeout (readTimeoutMs) itself; a different limit is set first, and then it leaves it alone.
-  if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(Math.min(timeoutMs, LONGEST_TIMER_MS));
+  if (timeoutMs !== context.readTimeoutMs) pending.setTimeout(timerDelayMs(timeoutMs));
   try {
     return await (context.write === undefined ? connection.sendCommand(pending) : context.write(connection, pending));
   } catch (error) {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { PoolError } from '@pool/core';
 import { Redis } from 'ioredis';
-import { deadlineSignal, unlessAborted } from '../connection/connect-deadline.js';
+import { deadlineSignal, timerDelayMs, unlessAborted } from '../connection/connect-deadline.js';
 import { RedisPoolError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { formatHostPort } from '../routing/targets.js';
@@ -146,7 +146,7 @@ export class SentinelWatch extends EventEmitter<SentinelWatchEvents> {
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
       ...(tls === undefined ? {} : { tls }),
-      connectTimeout: timeoutMs,
+      connectTimeout: timerDelayMs(timeoutMs),
       enableReadyCheck: false,
       disableClientInfo: true,
       ...extra,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterPool, type ClusterPool } from '../../src/cluster/cluster-pool.js';
 import { keySlot } from '../../src/routing/hash-slot.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
+import { collectWarnings } from '../support/harness.js';
 import { countClients, pollUntil } from '../support/servers.js';
 
 const CONNECTION_NAME = 'cluster-pool-test';
@@ -30,6 +31,21 @@ describe('ClusterPool on a cluster of 3 masters and 3 replicas', () => {
       // A plain connection to that node reads it without any redirection.
       expect(await cluster.node(master).get(key), `${key} on ${master}`).toBe(key);
     }
+  });
+
+  // Regression: ioredis' slotsRefreshTimeout and connectTimeout took connTimeoutMs as is; past 2^31-1 ms Node fires
+  // them after 1 ms, so no cluster connect could load the slots.
+  it('limits longer than a Node timer honours are capped: the pool connects and answers', async () => {
+    const warnings = await collectWarnings(async () => {
+      const longPool = createClusterPool({ seeds: cluster.seeds, encoding: 'utf8', size: 1, connTimeoutMs: 2 ** 31, readTimeoutMs: 2 ** 40 });
+      try {
+        await longPool.execute('SET', 'cluster:long-limits', 'ok');
+        expect(await longPool.execute('GET', 'cluster:long-limits')).toBe('ok');
+      } finally {
+        await longPool.close();
+      }
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('a multi-key command on keys of one slot works', async () => {

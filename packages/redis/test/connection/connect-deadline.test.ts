@@ -1,11 +1,12 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisConnectionError, RedisTimeoutError } from '@pool/redis';
+import { createRedisPool, RedisConnectionError, RedisTimeoutError } from '@pool/redis';
 import { connectWithin, unlessAborted } from '../../src/connection/connect-deadline.js';
 import { RedisConnectionFactory } from '../../src/connection/factory.js';
 import { resolveRedisOptions, type RedisPoolOptions } from '../../src/options.js';
 import { Redactor } from '../../src/redact.js';
 import { runRedisScript } from '../support/child-node.js';
+import { collectWarnings } from '../support/harness.js';
 import { RedisServer, startSilentServer } from '../support/redis-server.js';
 
 // The connect deadline is `AbortSignal.timeout` joined with the pool's create signal by `AbortSignal.any`: real
@@ -147,6 +148,22 @@ describe('connect deadline listeners', () => {
       { nodeArgs: ['--expose-gc'] },
     );
     expect(result).toEqual({ code: 0, stdout: 'all collected\n', stderr: '' });
+  });
+
+  // Regression: ioredis arms its own timers with connectTimeout and commandTimeout; past 2^31-1 ms Node fires them after
+  // 1 ms (TimeoutOverflowWarning), so every connect's PING timed out with readTimeoutMs 2^31.
+  it.each([false, true])('limits longer than a Node timer honours are capped: the pool connects and answers (multiplex %s)', async (multiplex) => {
+    const warnings = await collectWarnings(async () => {
+      const pool = createRedisPool({ host: '127.0.0.1', port: server.port, encoding: 'utf8', multiplex, connTimeoutMs: 2 ** 31, readTimeoutMs: 2 ** 40 });
+      try {
+        expect(await pool.execute('PING')).toBe('PONG');
+        expect(await pool.executeWith({ timeoutMs: 2 ** 35 }, 'ECHO', 'long')).toBe('long');
+        expect(await pool.use((connection) => connection.ping())).toBe('PONG');
+      } finally {
+        await pool.close();
+      }
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('a script that used the pool exits promptly after close: the connect deadline does not keep it alive', async () => {
