@@ -2,7 +2,7 @@ import { RedisConnectionError, RedisTimeoutError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 
 /** Longest delay a Node timer honours (2^31-1 ms, about 24.8 days); a longer one fires after 1 ms. */
-export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * `limitMs` as a delay every Node timer honours: rounded up to a whole millisecond, capped at
@@ -48,7 +48,8 @@ export async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal, st
 /**
  * Runs a connect (`connecting` is not started when `signal` has already aborted), bounded by `limitMs` and by the
  * pool's abort signal, both followed through one signal (`AbortSignal.any`) with one listener, removed whatever
- * happens. The deadline's timer is unref'd and cannot be cleared; it does nothing once the connect has settled.
+ * happens. The deadline's timer is unref'd and cannot be cleared; it does nothing once the connect has settled. Unref'd
+ * is enough to get the timeout: while a connect is pending its socket (or DNS lookup) keeps the process alive.
  * @param what - names the connect in messages: `connect`, `cluster connect`.
  * @throws RedisTimeoutError (`REDIS_TIMEOUT`) after `limitMs`; RedisConnectionError (`REDIS_CONNECTION`) on abort,
  *   with the signal's reason, password-free, as `cause`.
