@@ -49,22 +49,36 @@ export class SharedClusterClient {
   }
 
   /** Runs `send` on the shared client. @throws PoolClosedError (`POOL_CLOSED`) after `close()`; acquire errors. */
-  async run<R>(send: (client: Cluster) => Promise<R>): Promise<R> {
-    if (this.#closed || this.#pool.isClosed) throw new PoolClosedError();
+  run<R>(send: (client: Cluster) => Promise<R>): Promise<R> {
+    if (this.#closed || this.#pool.isClosed) return Promise.reject(new PoolClosedError());
     this.#running++;
+    const hold = this.#hold;
+    // The common case sends at once, on the client already held (no turn spent waiting for a resolved hold).
+    if (hold !== undefined && !this.#mustLetGo(hold)) return this.#sendOn(hold, send);
+    return this.#take().then(
+      (taken) => this.#sendOn(taken, send),
+      (error: unknown) => {
+        this.#finished();
+        throw error;
+      },
+    );
+  }
+
+  async #sendOn<R>(hold: Hold, send: (client: Cluster) => Promise<R>): Promise<R> {
+    hold.inFlight++;
     try {
-      const hold = await this.#take();
-      hold.inFlight++;
-      try {
-        return await send(hold.client);
-      } finally {
-        hold.inFlight--;
-        if (hold.isRetiring && hold.inFlight === 0) this.#giveBack(hold);
-      }
+      return await send(hold.client);
     } finally {
-      this.#running--;
-      if (this.#running === 0) this.#drained?.();
+      hold.inFlight--;
+      if (hold.isRetiring && hold.inFlight === 0) this.#giveBack(hold);
+      this.#finished();
     }
+  }
+
+  /** A command counted by `run()` ended: `close()` may stop waiting. */
+  #finished(): void {
+    this.#running--;
+    if (this.#running === 0) this.#drained?.();
   }
 
   /** Waits for the commands in flight, then gives the client back. Idempotent: every call gets the same promise. */
