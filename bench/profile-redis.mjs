@@ -1,20 +1,26 @@
 // A bare @pool/redis SET/GET loop to profile, against a redis-server this script starts on a free loopback port:
 //
 //   node --cpu-prof --cpu-prof-dir=bench/results/profiles bench/profile-redis.mjs [callers=16] [ops=200000] [--multiplex]
+//   ... bench/profile-redis.mjs [callers] [ops] --generic-pool     (the same loop on generic-pool + ioredis, to compare)
 //   node bench/cpuprofile-top.mjs bench/results/profiles/<file>.cpuprofile
 //
 // The callers share one remaining-operations counter, as in bench/redis.mjs.
 
+import genericPool from 'generic-pool';
+import { Redis } from 'ioredis';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
 import { startServer } from './redis-servers.mjs';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const multiplex = process.argv.includes('--multiplex');
+const useGenericPool = process.argv.includes('--generic-pool');
 const callers = Number(positional[0] ?? 16);
 const ops = Number(positional[1] ?? 200_000);
 const server = await startServer();
 try {
-  const redis = createRedisPool({ host: '127.0.0.1', port: server.port, size: 16, acquireTimeoutMs: Infinity, multiplex, encoding: 'utf8' });
+  const redis = useGenericPool
+    ? genericPoolIoredis(server.port)
+    : createRedisPool({ host: '127.0.0.1', port: server.port, size: 16, acquireTimeoutMs: Infinity, multiplex, encoding: 'utf8' });
   const counter = { left: 0 };
   const loop = async () => {
     while (counter.left > 0) {
@@ -35,10 +41,39 @@ try {
   await round(Math.min(20_000, ops));
   const rate = await round(ops);
   console.log(
-    `${callers} callers, ${multiplex ? 'multiplexed' : 'exclusive'}: ${Math.round(rate.wall).toLocaleString('en-US')} commands/s, ` +
+    `${callers} callers, ${useGenericPool ? 'generic-pool + ioredis' : multiplex ? 'multiplexed' : 'exclusive'}: ${Math.round(rate.wall).toLocaleString('en-US')} commands/s, ` +
       `${Math.round(rate.cpu).toLocaleString('en-US')} per CPU-second of this process`,
   );
   await redis.close();
 } finally {
   await server.stop();
+}
+
+/** generic-pool 3 around ioredis connections, with the `execute(command, ...args)` of the loop above. */
+function genericPoolIoredis(port) {
+  const pool = genericPool.createPool(
+    {
+      create: async () => {
+        const connection = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+        await connection.connect();
+        return connection;
+      },
+      destroy: async (connection) => connection.disconnect(),
+    },
+    { max: 16, min: 0 },
+  );
+  return {
+    async execute(command, ...args) {
+      const connection = await pool.acquire();
+      try {
+        return await connection.call(command, ...args);
+      } finally {
+        await pool.release(connection);
+      }
+    },
+    close: async () => {
+      await pool.drain();
+      await pool.clear();
+    },
+  };
 }
