@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Cluster } from 'ioredis';
 import { createClusterPool } from '../packages/redis/dist/index.mjs';
 import { startCluster } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, packageVersion, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
+import { formatOps, formatRatio, machineInfo, packageVersion, parseArgs, printAligned, runCallers, runRounds, spread, summarizeRounds, WARMUP_MIN_MS, WARMUP_ROUNDS } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MASTERS = 3;
@@ -24,8 +24,6 @@ const CALLER_COUNTS = [16, 256];
 const args = parseArgs(process.argv.slice(2));
 const OPS_PER_ROUND = args.ops ?? 20_000;
 const ROUNDS = Math.max(7, args.rounds ?? 7);
-const WARMUP_ROUNDS = 2;
-const WARMUP_MIN_MS = 500;
 const KEYSPACE = 1000;
 const TARGET_MULTIPLEXED_OVER_CLUSTER = 1;
 const VALUE = 'xxx';
@@ -73,41 +71,14 @@ async function round(client, callers, ops, cluster) {
 }
 
 async function runScenario(callers, cluster) {
-  const clients = [];
-  for (const contender of CONTENDERS) {
-    const client = await contender.open(cluster.seeds);
-    const warmupStart = performance.now();
-    for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) {
-      await round(client, callers, OPS_PER_ROUND / 4, cluster);
-    }
-    await client.set('bench:check', contender.key);
-    const check = await client.get('bench:check');
-    if (check !== contender.key) throw new Error(`${contender.name}: GET returned ${String(check)}`);
-    clients.push(client);
-  }
-  const rounds = CONTENDERS.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < CONTENDERS.length; k++) {
-      const index = (r + k) % CONTENDERS.length;
-      rounds[index].push(await round(clients[index], callers, OPS_PER_ROUND, cluster));
-    }
-  }
-  for (const client of clients) await client.close();
-
-  const results = {};
-  CONTENDERS.forEach((contender, i) => {
-    const wall = rounds[i].map((m) => m.wall);
-    results[contender.key] = {
-      name: contender.name,
-      medianOpsPerSec: median(wall),
-      minOpsPerSec: Math.min(...wall),
-      maxOpsPerSec: Math.max(...wall),
-      roundsOpsPerSec: wall,
-      medianOpsPerCpuSec: median(rounds[i].map((m) => m.cpu)),
-      roundsOpsPerCpuSec: rounds[i].map((m) => m.cpu),
-      medianServerCpuShare: median(rounds[i].map((m) => m.serverCpuShare)),
-    };
+  const rounds = await runRounds({
+    contenders: CONTENDERS,
+    rounds: ROUNDS,
+    open: (contender) => contender.open(cluster.seeds),
+    warmUp: (client) => round(client, callers, OPS_PER_ROUND / 4, cluster),
+    measure: (contender, client) => round(client, callers, OPS_PER_ROUND, cluster),
   });
+  const results = summarizeRounds(CONTENDERS, rounds);
   const indexOf = (key) => CONTENDERS.findIndex((c) => c.key === key);
   const ratio = (of, over, target) => {
     const value = results[of].medianOpsPerSec / results[over].medianOpsPerSec;

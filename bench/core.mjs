@@ -14,23 +14,21 @@
 // - all scenarios (1, 16, 256 workers on 16 resources) and all peers run in this one process; one discarded warm-up
 //   pass, then ROUNDS rounds, each round running every variant and scenario with the peers in a rotated order;
 // - medians, with the min-max of the rounds and of the per-round ratios.
+// The peers (the free-list, and how each pool is opened, pre-warmed and closed) are in core-peers.mjs, their worker
+// loops in core-loops.mjs; instructions.mjs measures the same.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import genericPool from 'generic-pool';
-import { Pool as TarnPool } from 'tarn';
 import { createPool } from '../packages/core/dist/index.mjs';
+import { corePeers, openWarm, POOL_SIZE } from './core-peers.mjs';
 import { formatOps, formatRatio, gitCommit, median, parseArgs, printAligned, spread } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const POOL_SIZE = 16;
 const WORKER_COUNTS = [1, 16, 256];
 const VARIANTS = ['release', 'awaitRelease'];
 const VARIANT_LABELS = { release: 'release not awaited', awaitRelease: 'release awaited' };
@@ -45,167 +43,10 @@ const HEAP_CYCLES = args['heap-cycles'] ?? 1_000_000;
 
 const gc = globalThis.gc ?? exposeGc();
 
-// ---- the peers -------------------------------------------------------------------------------------------------
+// ---- the peers (core-peers.mjs) --------------------------------------------------------------------------------
 
-let nextId = 0;
-const create = async () => ({ id: nextId++ });
-const destroy = async () => {};
-
-/**
- * The limit: what a careful user writes by hand. A free array (LIFO) and a FIFO of resolvers on a power-of-two ring
- * buffer (no Array#shift), no timeouts, no validation, no accounting.
- */
-class FreeList {
-  constructor(resources) {
-    this.free = resources;
-    this.ring = new Array(16);
-    this.mask = 15;
-    this.head = 0;
-    this.length = 0;
-  }
-
-  acquire() {
-    if (this.free.length > 0) return Promise.resolve(this.free.pop());
-    return new Promise((resolve) => {
-      if (this.length > this.mask) this.grow();
-      this.ring[(this.head + this.length) & this.mask] = resolve;
-      this.length++;
-    });
-  }
-
-  release(resource) {
-    if (this.length === 0) {
-      this.free.push(resource);
-      return;
-    }
-    const resolve = this.ring[this.head];
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    this.length--;
-    resolve(resource);
-  }
-
-  grow() {
-    const next = new Array(this.ring.length * 2);
-    for (let i = 0; i < this.length; i++) next[i] = this.ring[(this.head + i) & this.mask];
-    this.ring = next;
-    this.mask = next.length - 1;
-    this.head = 0;
-  }
-}
-
-// Each peer's worker loops are written out (not shared through a callback) so each is as monomorphic as the code an
-// application would write for that one pool. `left` is the operations counter all workers of a measurement share.
-let left = 0;
-
-const PEERS = [
-  {
-    key: 'core',
-    name: '@pool/core',
-    open: async () => {
-      const pool = createPool({ create, destroy }, { size: POOL_SIZE, acquireTimeoutMs: Infinity });
-      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire()));
-      for (const r of held) await pool.release(r);
-      return pool;
-    },
-    loops: {
-      release: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          pool.release(r);
-        }
-      },
-      awaitRelease: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          await pool.release(r);
-        }
-      },
-    },
-    close: (pool) => pool.close(),
-  },
-  {
-    key: 'genericPool',
-    name: `generic-pool ${versionOf('generic-pool')}`,
-    open: async () => {
-      const pool = genericPool.createPool({ create, destroy }, { max: POOL_SIZE, min: 0 });
-      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire()));
-      for (const r of held) await pool.release(r);
-      return pool;
-    },
-    loops: {
-      release: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          pool.release(r);
-        }
-      },
-      awaitRelease: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          await pool.release(r);
-        }
-      },
-    },
-    close: async (pool) => {
-      await pool.drain();
-      await pool.clear();
-    },
-  },
-  {
-    key: 'tarn',
-    name: `tarn ${versionOf('tarn')}`,
-    open: async () => {
-      const pool = new TarnPool({ create, destroy, min: 0, max: POOL_SIZE });
-      const held = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.acquire().promise));
-      for (const r of held) pool.release(r);
-      return pool;
-    },
-    loops: {
-      release: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire().promise;
-          pool.release(r);
-        }
-      },
-      awaitRelease: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire().promise;
-          await pool.release(r);
-        }
-      },
-    },
-    close: (pool) => pool.destroy(),
-  },
-  {
-    key: 'freeList',
-    name: 'bare free-list',
-    open: async () => new FreeList(Array.from({ length: POOL_SIZE }, () => ({ id: nextId++ }))),
-    loops: {
-      release: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          pool.release(r);
-        }
-      },
-      awaitRelease: async (pool) => {
-        while (left > 0) {
-          left--;
-          const r = await pool.acquire();
-          await pool.release(r);
-        }
-      },
-    },
-    close: async () => {},
-  },
-];
+const peers = await corePeers(createPool);
+const PEERS = [peers.core, peers.genericPool, peers.tarn, peers.freeList];
 
 // ---- measuring -------------------------------------------------------------------------------------------------
 
@@ -214,10 +55,10 @@ const PEERS = [
  * second and per CPU-second of this process (which other processes on a busy machine disturb much less).
  */
 async function measure(peer, variant, workers, ops) {
-  const pool = await peer.open();
+  const pool = await openWarm(peer);
   const loop = peer.loops[variant];
   const loops = new Array(workers);
-  left = ops;
+  peer.setLeft(ops);
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let w = 0; w < workers; w++) loops[w] = loop(pool);
@@ -292,9 +133,9 @@ function summarize(workers, byPeer) {
 /** heapUsed after a full GC, before and after `cycles` acquire+release cycles on one @pool/core pool. */
 async function measureHeap(workers, cycles) {
   const peer = PEERS[0];
-  const pool = await peer.open();
+  const pool = await openWarm(peer);
   const run = async (ops) => {
-    left = ops;
+    peer.setLeft(ops);
     await Promise.all(Array.from({ length: workers }, () => peer.loops.release(pool)));
   };
   await run(100_000);
@@ -413,14 +254,6 @@ function formatShort(value) {
   if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
   if (value >= 1e3) return `${Math.round(value / 1e3)}k`;
   return String(Math.round(value));
-}
-
-function versionOf(name) {
-  try {
-    return require(`${name}/package.json`).version;
-  } catch {
-    return '?';
-  }
 }
 
 function exposeGc() {

@@ -6,12 +6,12 @@
 //   node bench/instructions.mjs [--ops 100000] [--peers core,freeList] [--workers 1,16,256] [--variants release]
 //   node bench/instructions.mjs --after ...    256 workers measured after the 1- and 16-worker loops ran first
 //
-// Needs valgrind on PATH. Slow (about 50x): keep --ops small. Not part of `pnpm bench`.
+// The peers (@pool/core, with and without validate, generic-pool, tarn and the bare free-list) are those of core.mjs,
+// from core-peers.mjs. Needs valgrind on PATH. Slow (about 50x): keep --ops small. Not part of `pnpm bench`.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import genericPool from 'generic-pool';
-import { Pool as TarnPool } from 'tarn';
+import { corePeers } from './core-peers.mjs';
 // POOL_CORE_DIST=<path to index.mjs> measures another build of @pool/core (e.g. before and after a change).
 const { createPool } = await import(process.env.POOL_CORE_DIST ?? '../packages/core/dist/index.mjs');
 
@@ -21,92 +21,14 @@ const option = (name, fallback) => {
   return i === -1 ? fallback : argv[i + 1];
 };
 
-let nextId = 0;
-const create = async () => ({ id: nextId++ });
-const destroy = async () => {};
+const PEERS = await corePeers(createPool);
 
-class FreeList {
-  constructor(resources) {
-    this.free = resources;
-    this.ring = new Array(16);
-    this.mask = 15;
-    this.head = 0;
-    this.length = 0;
-  }
-  acquire() {
-    if (this.free.length > 0) return Promise.resolve(this.free.pop());
-    return new Promise((resolve) => {
-      if (this.length > this.mask) this.grow();
-      this.ring[(this.head + this.length) & this.mask] = resolve;
-      this.length++;
-    });
-  }
-  release(resource) {
-    if (this.length === 0) {
-      this.free.push(resource);
-      return;
-    }
-    const resolve = this.ring[this.head];
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    this.length--;
-    resolve(resource);
-  }
-  grow() {
-    const next = new Array(this.ring.length * 2);
-    for (let i = 0; i < this.length; i++) next[i] = this.ring[(this.head + i) & this.mask];
-    this.ring = next;
-    this.mask = next.length - 1;
-    this.head = 0;
-  }
-}
-
-let left = 0;
-const OPEN = {
-  core: () => createPool({ create, destroy }, { size: 16, acquireTimeoutMs: Infinity }),
-  // With a synchronous validate, as @pool/redis' factory has: every acquire is validated.
-  coreValidate: () => createPool({ create, destroy, validate: () => true }, { size: 16, acquireTimeoutMs: Infinity }),
-  genericPool: () => genericPool.createPool({ create, destroy }, { max: 16, min: 0 }),
-  tarn: () => new TarnPool({ create, destroy, min: 0, max: 16 }),
-  freeList: () => new FreeList(Array.from({ length: 16 }, () => ({ id: nextId++ }))),
-};
-const LOOPS = {
-  release: async (pool) => {
-    while (left > 0) {
-      left--;
-      const r = await pool.acquire();
-      pool.release(r);
-    }
-  },
-  awaitRelease: async (pool) => {
-    while (left > 0) {
-      left--;
-      const r = await pool.acquire();
-      await pool.release(r);
-    }
-  },
-};
-const TARN_LOOPS = {
-  release: async (pool) => {
-    while (left > 0) {
-      left--;
-      const r = await pool.acquire().promise;
-      pool.release(r);
-    }
-  },
-  awaitRelease: async (pool) => {
-    while (left > 0) {
-      left--;
-      const r = await pool.acquire().promise;
-      await pool.release(r);
-    }
-  },
-};
-
-async function run(peer, variant, workers, ops) {
-  const pool = OPEN[peer]();
-  const loop = (peer === 'tarn' ? TARN_LOOPS : LOOPS)[variant];
-  left = ops;
+/** A fresh pool, not pre-warmed and not closed: only the difference between runs counts. */
+async function run(key, variant, workers, ops) {
+  const peer = PEERS[key];
+  const pool = peer.open();
+  const loop = peer.loops[variant];
+  peer.setLeft(ops);
   await Promise.all(Array.from({ length: workers }, () => loop(pool)));
 }
 

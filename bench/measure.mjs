@@ -1,5 +1,6 @@
-// Helpers shared by the redis and cluster bench sections: timing a round of concurrent callers (wall-clock and CPU),
-// medians, machine info, argument parsing and aligned console tables (the same conventions as core.mjs).
+// Helpers shared by the bench sections: timing a round of concurrent callers (wall-clock and CPU), the contenders'
+// warm-up and rotated rounds and their medians (redis.mjs, cluster.mjs), machine info, argument parsing and aligned
+// console tables (core.mjs uses the last ones too).
 
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -21,6 +22,60 @@ export async function runCallers(callers, ops, loop) {
   const cpu = process.cpuUsage(cpuStart);
   const total = ops - Math.min(0, counter.left);
   return { wall: total / seconds, cpu: total / ((cpu.user + cpu.system) / 1e6), seconds };
+}
+
+/** Warm-up of a contender: at least this many rounds, and at least WARMUP_MIN_MS. */
+export const WARMUP_ROUNDS = 2;
+export const WARMUP_MIN_MS = 500;
+
+/**
+ * The contenders' rounds against a Redis: `open(contender)` gives each its client (`undefined` for an external
+ * program such as redis-benchmark, which is neither warmed up nor checked), which is warmed up with `warmUp(client)`
+ * (WARMUP_ROUNDS rounds and WARMUP_MIN_MS at least) and checked to really talk to Redis (what it SETs, it GETs back).
+ * Then `rounds` rounds, each measuring every contender once with `measure(contender, client)`, in an order rotated
+ * by one every round. Closes the clients and returns the measurements, `rounds[i]` for `contenders[i]`.
+ */
+export async function runRounds({ contenders, rounds, open, warmUp, measure }) {
+  const clients = [];
+  for (const contender of contenders) {
+    const client = await open(contender);
+    if (client !== undefined) {
+      const warmupStart = performance.now();
+      for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) await warmUp(client);
+      await client.set('bench:check', contender.key);
+      const check = await client.get('bench:check');
+      if (check !== contender.key) throw new Error(`${contender.name}: GET returned ${String(check)}`);
+    }
+    clients.push(client);
+  }
+  const measured = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (round + k) % contenders.length;
+      measured[index].push(await measure(contenders[index], clients[index]));
+    }
+  }
+  for (const client of clients) await client?.close();
+  return measured;
+}
+
+/** Per contender key: its name, the median, min, max and every round's ops/s, per CPU-second, and server CPU share. */
+export function summarizeRounds(contenders, rounds) {
+  const results = {};
+  contenders.forEach((contender, i) => {
+    const wall = rounds[i].map((m) => m.wall);
+    results[contender.key] = {
+      name: contender.name,
+      medianOpsPerSec: median(wall),
+      minOpsPerSec: Math.min(...wall),
+      maxOpsPerSec: Math.max(...wall),
+      roundsOpsPerSec: wall,
+      medianOpsPerCpuSec: median(rounds[i].map((m) => m.cpu)),
+      roundsOpsPerCpuSec: rounds[i].map((m) => m.cpu),
+      medianServerCpuShare: median(rounds[i].map((m) => m.serverCpuShare)),
+    };
+  });
+  return results;
 }
 
 export function median(values) {

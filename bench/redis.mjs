@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { createClientPool } from 'redis';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
 import { startServer } from './redis-servers.mjs';
-import { formatOps, formatRatio, machineInfo, median, packageVersion, parseArgs, printAligned, runCallers, spread } from './measure.mjs';
+import { formatOps, formatRatio, machineInfo, packageVersion, parseArgs, printAligned, runCallers, runRounds, spread, summarizeRounds, WARMUP_MIN_MS, WARMUP_ROUNDS } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 16;
@@ -25,8 +25,6 @@ const CALLER_COUNTS = [1, 16, 256];
 const args = parseArgs(process.argv.slice(2));
 const OPS_PER_ROUND = args.ops ?? 20_000;
 const ROUNDS = Math.max(7, args.rounds ?? 7);
-const WARMUP_ROUNDS = 2;
-const WARMUP_MIN_MS = 500;
 const BENCHMARK_REQUESTS = args['benchmark-requests'] ?? 100_000;
 const KEYSPACE = 1000;
 const VALUE = 'xxx'; // redis-benchmark's default payload: 3 bytes
@@ -148,48 +146,14 @@ async function runScenario(callers, server) {
   // One caller is latency-bound and slow; a quarter of the ops keeps its rounds as long as the others'.
   const ops = callers === 1 ? OPS_PER_ROUND / 4 : OPS_PER_ROUND;
   const contenders = contendersFor(callers);
-  const clients = [];
-  for (const contender of contenders) {
-    if (contender.external) {
-      clients.push(undefined);
-      continue;
-    }
-    const client = await contender.open(server.port);
-    const warmupStart = performance.now();
-    for (let i = 0; i < WARMUP_ROUNDS || performance.now() - warmupStart < WARMUP_MIN_MS; i++) {
-      await nodeRound(client, callers, ops / 4, server);
-    }
-    // The contender really talks to Redis: what it SETs, it GETs back.
-    await client.set('bench:check', contender.key);
-    const check = await client.get('bench:check');
-    if (check !== contender.key) throw new Error(`${contender.name}: GET returned ${String(check)}`);
-    clients.push(client);
-  }
-  const rounds = contenders.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const index = (round + k) % contenders.length;
-      const contender = contenders[index];
-      const measured = contender.external ? benchmarkRound(server, contender.external) : await nodeRound(clients[index], callers, ops, server);
-      rounds[index].push(measured);
-    }
-  }
-  for (const client of clients) await client?.close();
-
-  const results = {};
-  contenders.forEach((contender, i) => {
-    const wall = rounds[i].map((r) => r.wall);
-    results[contender.key] = {
-      name: contender.name,
-      medianOpsPerSec: median(wall),
-      minOpsPerSec: Math.min(...wall),
-      maxOpsPerSec: Math.max(...wall),
-      roundsOpsPerSec: wall,
-      medianOpsPerCpuSec: median(rounds[i].map((r) => r.cpu)),
-      roundsOpsPerCpuSec: rounds[i].map((r) => r.cpu),
-      medianServerCpuShare: median(rounds[i].map((r) => r.serverCpuShare)),
-    };
+  const rounds = await runRounds({
+    contenders,
+    rounds: ROUNDS,
+    open: async (contender) => (contender.external ? undefined : contender.open(server.port)),
+    warmUp: (client) => nodeRound(client, callers, ops / 4, server),
+    measure: (contender, client) => (contender.external ? benchmarkRound(server, contender.external) : nodeRound(client, callers, ops, server)),
   });
+  const results = summarizeRounds(contenders, rounds);
   const reference = results.redisBenchmark.medianOpsPerSec;
   const overReference = Object.fromEntries(contenders.map((c) => [c.key, results[c.key].medianOpsPerSec / reference]));
   const indexOf = Object.fromEntries(contenders.map((c, i) => [c.key, i]));
