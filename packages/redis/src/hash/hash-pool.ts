@@ -53,6 +53,8 @@ export class HashPool<C = Redis> implements CommandExecutor {
   readonly #names: readonly string[];
   readonly #byName: ReadonlyMap<string, number>;
   readonly #nodePools: readonly NodePool<C>[];
+  /** Set by `close()`: from then on `nodePools()` lists none, as a sentinel pool's does. */
+  #closed = false;
 
   /**
    * ioredis' typed command methods, each on the bucket of its key like {@link HashPool.execute} (keyless ones
@@ -95,7 +97,8 @@ export class HashPool<C = Redis> implements CommandExecutor {
 
   /**
    * Each bucket's `@pool/core` pool, in bucket order, named by its bucket (`host:port`): for its events and stats,
-   * and for `instrumentPool` from `@pool/core/opentelemetry`. A bucket's pool is the same for the hash pool's life.
+   * and for `instrumentPool` from `@pool/core/opentelemetry`. A bucket's pool is the same for the hash pool's life;
+   * once `close()` is called none is open, and the list is empty.
    * @example
    * ```ts
    * import { instrumentPool } from '@pool/core/opentelemetry';
@@ -104,7 +107,7 @@ export class HashPool<C = Redis> implements CommandExecutor {
    * ```
    */
   nodePools(): readonly NodePool<C>[] {
-    return this.#nodePools;
+    return this.#closed ? [] : this.#nodePools;
   }
 
   /**
@@ -166,6 +169,7 @@ export class HashPool<C = Redis> implements CommandExecutor {
 
   /** Closes every bucket. */
   async close(options?: CloseOptions): Promise<void> {
+    this.#closed = true;
     await Promise.all(this.#buckets.map((bucket) => bucket.close(options)));
   }
 

@@ -148,6 +148,20 @@ describe('HashPool over three independent servers', () => {
       await telemetry.shutdown();
     }
   });
+
+  // Regression: nodePools() kept listing the closed bucket pools after close(), where the README promises the pools
+  // "open now" and a sentinel pool's list is empty once closed.
+  it('nodePools() lists no pool once close() is called, and the pools it listed are closed', async () => {
+    const own = createHashPool({ buckets: servers.map((server) => server.address), size: 1 });
+    const listed = own.nodePools();
+    expect(listed).toHaveLength(3);
+    await own.execute('GET', 'node-pools:close');
+    const closing = own.close();
+    expect(own.nodePools()).toEqual([]);
+    await closing;
+    expect(own.nodePools()).toEqual([]);
+    await Promise.all(listed.map(({ pool }) => expect(pool.acquire()).rejects.toMatchObject({ code: 'POOL_CLOSED' })));
+  });
 });
 
 describe('createHashPool options', () => {
