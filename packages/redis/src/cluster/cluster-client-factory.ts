@@ -3,7 +3,7 @@ import { Cluster } from 'ioredis';
 import { connectWithin, timerDelayMs } from '../connection/connect-deadline.js';
 import type { ResolvedRedisOptions } from '../options.js';
 import type { Redactor } from '../redact.js';
-import { InvalidRedisOptionError } from '../errors.js';
+import { InvalidRedisOptionError, RedisPoolError } from '../errors.js';
 
 /** Makes ioredis cluster clients: connected (slots loaded) within `connTimeoutMs`, retries bounded. */
 export class ClusterClientFactory implements Factory<Cluster> {
@@ -66,13 +66,24 @@ export class ClusterClientFactory implements Factory<Cluster> {
     });
     // Errors also fail the command or connect they hit; without a listener ioredis would print them.
     client.on('error', () => undefined);
+    // ioredis rejects a failed connect with "None of startup nodes is available" alone, the same for a wrong
+    // password, a node without cluster support and a refused connection; the last node's own error says which.
+    let nodeError: unknown;
+    const onNodeError = (error: unknown): void => {
+      nodeError = error;
+    };
+    client.on('node error', onNodeError);
     try {
       await connectWithin(() => client.connect(), options.connTimeoutMs, signal, 'cluster connect', this.#redactor);
       this.#createdAt.set(client, Date.now());
       return client;
     } catch (error) {
       client.disconnect();
-      throw this.#redactor.toConnectError(error, 'connect', options.connTimeoutMs);
+      // The pool's own deadline or abort stays what it is; otherwise the node's error is the reason.
+      const reason = error instanceof RedisPoolError || nodeError === undefined ? error : nodeError;
+      throw this.#redactor.toConnectError(reason, 'connect', options.connTimeoutMs);
+    } finally {
+      client.off('node error', onNodeError);
     }
   }
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisPool, RedisReplyError, type RedisPool } from '@pool/redis';
+import { createClusterPool, createRedisPool, RedisReplyError, type ClusterPool, type RedisPool } from '@pool/redis';
+import { freePort } from '../support/servers.js';
 import { RedisServer } from '../support/redis-server.js';
 
 const DEFAULT_PASSWORD = 'def-S3cret-pass';
@@ -105,5 +106,41 @@ describe('AUTH and ACL users', () => {
     }
     expect(caught).toMatchObject({ code: 'INVALID_URL' });
     expectNoSecret(everythingShown(caught));
+  });
+});
+
+// Regression: ioredis rejects a failed cluster connect with "None of startup nodes is available" alone, so a wrong
+// password, a seed without cluster support and a refused connection all read "the server could not be reached".
+describe('ClusterPool connect failures say why, without the password', () => {
+  const clusters: ClusterPool[] = [];
+  const openCluster = (options: Parameters<typeof createClusterPool>[0]): ClusterPool => {
+    const cluster = createClusterPool({ connTimeoutMs: 2_000, readTimeoutMs: 2_000, ...options });
+    clusters.push(cluster);
+    return cluster;
+  };
+  afterAll(async () => {
+    await Promise.all(clusters.map((cluster) => cluster.close()));
+  });
+
+  it('a wrong password fails with the WRONGPASS reply, as a single-server pool does', async () => {
+    const cluster = openCluster({ seeds: [`127.0.0.1:${server.port}`], username: 'app', password: 'wrong-S3cret-pass' });
+    const error = await cluster.execute('GET', 'k').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RedisReplyError);
+    expect(error).toMatchObject({ code: 'REDIS_REPLY', replyCode: 'WRONGPASS' });
+    expectNoSecret(everythingShown(error));
+  });
+
+  it('a seed that is not a cluster node fails with the server\'s own reply', async () => {
+    const cluster = openCluster({ seeds: [`127.0.0.1:${server.port}`], password: DEFAULT_PASSWORD });
+    const error = await cluster.execute('GET', 'k').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'REDIS_REPLY', message: expect.stringContaining('cluster support disabled') });
+    expectNoSecret(everythingShown(error));
+  });
+
+  it('a seed nobody listens on still fails with REDIS_CONNECTION, sent: false', async () => {
+    const cluster = openCluster({ seeds: [`127.0.0.1:${await freePort()}`], password: DEFAULT_PASSWORD });
+    const error = await cluster.execute('GET', 'k').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'REDIS_CONNECTION', sent: false });
+    expectNoSecret(everythingShown(error));
   });
 });
