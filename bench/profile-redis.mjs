@@ -6,8 +6,7 @@
 //
 // The callers share one remaining-operations counter, as in bench/redis.mjs.
 
-import genericPool from 'generic-pool';
-import { Redis } from 'ioredis';
+import { createGenericPoolIoredis } from './generic-pool-ioredis.mjs';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
 import { startServer } from './redis-servers.mjs';
 
@@ -19,7 +18,7 @@ const ops = Number(positional[1] ?? 200_000);
 const server = await startServer();
 try {
   const redis = useGenericPool
-    ? genericPoolIoredis(server.port)
+    ? genericPoolExecutor(server.port)
     : createRedisPool({ host: '127.0.0.1', port: server.port, size: 16, acquireTimeoutMs: Infinity, multiplex, encoding: 'utf8' });
   const counter = { left: 0 };
   const loop = async () => {
@@ -49,31 +48,8 @@ try {
   await server.stop();
 }
 
-/** generic-pool 3 around ioredis connections, with the `execute(command, ...args)` of the loop above. */
-function genericPoolIoredis(port) {
-  const pool = genericPool.createPool(
-    {
-      create: async () => {
-        const connection = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
-        await connection.connect();
-        return connection;
-      },
-      destroy: async (connection) => connection.disconnect(),
-    },
-    { max: 16, min: 0 },
-  );
-  return {
-    async execute(command, ...args) {
-      const connection = await pool.acquire();
-      try {
-        return await connection.call(command, ...args);
-      } finally {
-        await pool.release(connection);
-      }
-    },
-    close: async () => {
-      await pool.drain();
-      await pool.clear();
-    },
-  };
+/** The generic-pool peer with the `execute(command, ...args)` of the loop above. */
+function genericPoolExecutor(port) {
+  const pool = createGenericPoolIoredis(port, 16);
+  return { execute: (command, ...args) => pool.run((connection) => connection.call(command, ...args)), close: () => pool.close() };
 }

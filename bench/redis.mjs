@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import genericPool from 'generic-pool';
+import { createGenericPoolIoredis } from './generic-pool-ioredis.mjs';
 import { Redis } from 'ioredis';
 import { createClientPool } from 'redis';
 import { createRedisPool } from '../packages/redis/dist/index.mjs';
@@ -48,32 +48,11 @@ function poolRedis(multiplex) {
 }
 
 async function genericPoolIoredis(port) {
-  const pool = genericPool.createPool(
-    {
-      create: async () => {
-        const connection = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
-        await connection.connect();
-        return connection;
-      },
-      destroy: async (connection) => connection.disconnect(),
-    },
-    { max: CONNECTIONS, min: 0 },
-  );
-  const run = async (work) => {
-    const connection = await pool.acquire();
-    try {
-      return await work(connection);
-    } finally {
-      await pool.release(connection);
-    }
-  };
+  const pool = createGenericPoolIoredis(port, CONNECTIONS);
   return {
-    set: (key, value) => run((connection) => connection.set(key, value)),
-    get: (key) => run((connection) => connection.get(key)),
-    close: async () => {
-      await pool.drain();
-      await pool.clear();
-    },
+    set: (key, value) => pool.run((connection) => connection.set(key, value)),
+    get: (key) => pool.run((connection) => connection.get(key)),
+    close: () => pool.close(),
   };
 }
 
