@@ -41,11 +41,9 @@ export class IdleLedger {
     return chosen;
   }
 
-  /** The longest any idle resource has been idle, in ms of the fake clock (0 when none is). */
-  longestIdleMs(): number {
+  /** How long each idle resource has been idle at least, in ms of the fake clock. */
+  idleTimesMs(): number[] {
     const now = Date.now();
-    let longest = 0;
-    for (const { atMs } of this.#sightings.values()) longest = Math.max(longest, now - atMs);
-    return longest;
+    return [...this.#sightings.values()].map(({ atMs }) => now - atMs);
   }
 }

@@ -43,7 +43,7 @@ export function checkInvariants(world: ModelWorld): void {
   if (world.isTornDown()) checkClosed(stats, pending.length, validating);
   // A closing pool stops its reaper (a serveWaiting close hands out no idle resource past the limit, and destroys the
   // rest at teardown).
-  if (!world.isClosed) checkHardIdleTimeout(world);
+  if (!world.isClosed) checkExpiry(world);
 }
 
 /** `isInUse(resource)` is true exactly for the resources callers hold. */
@@ -55,16 +55,24 @@ function checkInUse(world: ModelWorld): void {
 }
 
 /**
- * `hardIdleTimeoutMs`: no resource stays idle longer than that plus one reaper interval, even one kept for
- * `minIdle`.
+ * The reaper's bounds, one interval late at most: no resource stays idle past `hardIdleTimeoutMs`, at most `minIdle`
+ * stay idle past `idleTimeoutMs`, and none stays idle past `maxLifetimeMs` of age.
  */
-function checkHardIdleTimeout(world: ModelWorld): void {
-  const { hardIdleTimeoutMs, idleTimeoutMs, maxLifetimeMs } = world.config;
-  if (hardIdleTimeoutMs === Infinity) return;
-  const reaperIntervalMs = Math.min(1_000, Math.max(10, Math.min(idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs) / 2));
-  expect(world.idle.longestIdleMs(), 'no resource stays idle past hardIdleTimeoutMs (plus one reaper interval)').toBeLessThanOrEqual(
-    hardIdleTimeoutMs + reaperIntervalMs,
+function checkExpiry(world: ModelWorld): void {
+  const { hardIdleTimeoutMs, idleTimeoutMs, maxLifetimeMs, minIdle } = world.config;
+  const shortestMs = Math.min(idleTimeoutMs, maxLifetimeMs, hardIdleTimeoutMs);
+  if (shortestMs === Infinity) return;
+  const reaperIntervalMs = Math.min(1_000, Math.max(10, shortestMs / 2));
+  const idleTimesMs = world.idle.idleTimesMs();
+  const pastHard = idleTimesMs.filter((idleMs) => idleMs > hardIdleTimeoutMs + reaperIntervalMs);
+  expect(pastHard, 'no resource stays idle past hardIdleTimeoutMs (plus one reaper interval)').toEqual([]);
+  const pastIdle = idleTimesMs.filter((idleMs) => idleMs > idleTimeoutMs + reaperIntervalMs);
+  expect(pastIdle.length, 'at most minIdle resources stay idle past idleTimeoutMs (plus one reaper interval)').toBeLessThanOrEqual(
+    minIdle,
   );
+  const now = Date.now();
+  const tooOld = world.idleResources().filter((resource) => now - resource.createdAtMs > maxLifetimeMs + reaperIntervalMs);
+  expect(tooOld.map((resource) => resource.id), 'no idle resource outlives maxLifetimeMs (plus one reaper interval)').toEqual([]);
 }
 
 /**
