@@ -166,6 +166,7 @@ export class ReleaseCommand implements ModelCommand {
       expect(destroyed, 'a release over the size, past maxLifetimeMs or after close destroys the resource').toBe(true);
     } else if (validating) {
       expect(destroyed, 'validateOnRelease: the resource is kept until the verdict').toBe(false);
+      expect(probe.resolved, 'validateOnRelease: release() resolves once the verdict is in').toBe(false);
     } else if (verdict !== undefined && verdict.settled && !verdict.valid) {
       expect(destroyed, 'validateOnRelease: a resource found invalid is destroyed').toBe(true);
     } else if (verdict === undefined || verdict.settled) {
