@@ -27,9 +27,9 @@ const short = (value) => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${Mat
 const ratio = (value) => `${value.toFixed(2)}×`;
 const when = (machine) => `${machine.date.slice(0, 16).replace('T', ' ')} UTC${machine.commit ? ` (commit ${machine.commit})` : ''}`;
 const busy = (machine) =>
-  ' The machine is shared with other sessions that build and run test suites at the same time ' +
+  ' The machine is shared with other sessions that may build and run test suites at the same time ' +
   `(load average ${machine.loadAverage1m.toFixed(1)} at the start, ${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} ` +
-  `at the end, on ${machine.cores} cores), so single rounds swing widely; read the medians and the ranges, not one round.`;
+  `at the end, on ${machine.cores} cores): when it is busy single rounds swing widely, so read the medians and the ranges, not one round.`;
 
 const lines = [HEADING, ''];
 const { machine, config, scenarios } = redis;
@@ -88,6 +88,15 @@ for (const s of scenarios) {
 }
 for (const [label, cells] of targetRows) lines.push(`| ${label} | ${targetCallers.map((c) => cells.get(c) ?? '–').join(' | ')} |`);
 lines.push('');
+if (scenarios.some((s) => Object.values(s.targets).some((t) => !t.pass))) {
+  lines.push(
+    'Where a target is missed, `bench/results/profile-summaries/README.md` in the repository shows where the time goes. In ' +
+      'exclusive mode every command has a connection to itself and so costs one socket write, which generic-pool + ioredis ' +
+      'pays too; the pool\'s own code is a few percent of the profile, and both reach about the same commands per ' +
+      'CPU-second. Sharing connections is what the multiplexed mode is for.',
+  );
+  lines.push('');
+}
 
 if (cluster !== undefined) {
   lines.push('### Cluster');

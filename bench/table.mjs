@@ -19,6 +19,7 @@ const READMES = [
 const CHART_PLACEHOLDER = '@@CHART@@';
 const HEADING = '## Benchmark';
 const { machine, config, variants, order, heap, targets, peers } = data;
+const VARIANT_NAMES = { release: 'release not awaited', awaitRelease: 'release awaited' };
 const VARIANT_TITLES = {
   release: 'Release not awaited (`const r = await pool.acquire(); pool.release(r);`)',
   awaitRelease: 'Release awaited (`const r = await pool.acquire(); await pool.release(r);`)',
@@ -35,9 +36,9 @@ const name = (key) => peers.find((p) => p.key === key).name;
 const lines = [HEADING, ''];
 lines.push(
   `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC${machine.commit ? ` on commit ${machine.commit}` : ''}, ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ` +
-    `${machine.platform}. The machine is shared with other sessions that build and run test suites at the same time ` +
+    `${machine.platform}. The machine is shared with other sessions that may build and run test suites at the same time ` +
     `(load average ${machine.loadAverage1m.toFixed(1)} at the start, ${(machine.loadAverage1mAtEnd ?? machine.loadAverage1m).toFixed(1)} ` +
-    `at the end, on ${machine.cores} cores), so single rounds swing widely; read the medians and the ratio ranges, not one round.`,
+    `at the end, on ${machine.cores} cores): when it is busy single rounds swing widely, so read the medians and the ratio ranges, not one round.`,
 );
 lines.push('');
 lines.push(
@@ -85,6 +86,19 @@ lines.push(
     `≥ ${targets.overTarn}× tarn, in every scenario (✓ met, ✗ missed on this run, judged on the medians).`,
 );
 lines.push('');
+const genericPoolMisses = Object.keys(variants).flatMap((variant) =>
+  variants[variant].filter((s) => s.targets.overGenericPool.pass === false).map((s) => ({ variant, s })),
+);
+for (const { variant, s } of genericPoolMisses) {
+  const freeListOverGenericPool = 1 / s.ratios.genericPoolOverFreeList.ratio;
+  lines.push(
+    `≥ ${targets.overGenericPool}× generic-pool is missed with ${VARIANT_NAMES[variant]} at ${s.workers} workers: there the bare ` +
+      `free-list is ${ratio(freeListOverGenericPool)} generic-pool, so @pool/core would need ` +
+      `${ratio(targets.overGenericPool / freeListOverGenericPool)} the free-list and reaches ${ratio(s.ratios.coreOverFreeList.ratio)}. ` +
+      '`bench/results/profile-summaries/README.md` in the repository counts the instructions that make the difference.',
+  );
+  lines.push('');
+}
 lines.push(
   `256 workers, @pool/core, run first in a fresh process against after the 1- and 16-worker scenarios in that process ` +
     `(target: within ${Math.round(targets.orderDrift * 100)}%):`,
