@@ -161,6 +161,18 @@ export type ResolvedPoolOptions = {
 const KNOWN_OPTIONS = new Set<string>(Object.keys(DEFAULTS));
 
 /**
+ * Refuses a key a per-call options object does not have (`acquire({ acquireTimeoutMs })` would otherwise fail fast
+ * where the caller meant to wait).
+ * @param what - the call, for the message (`acquire`); @param known - its option names, in the order to list them.
+ * @throws InvalidOptionError (`INVALID_OPTION`) naming the key and the call's options.
+ */
+export function validateCallOptionKeys(what: string, options: object, known: readonly string[]): void {
+  for (const key in options) {
+    if (!known.includes(key)) throw new InvalidOptionError(`unknown ${what} option ${key} (the options are ${known.join(', ')})`);
+  }
+}
+
+/**
  * Applies {@link DEFAULTS} and checks every option.
  * @throws InvalidOptionError (`INVALID_OPTION`) naming the option, its value and the allowed range.
  */

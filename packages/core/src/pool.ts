@@ -23,6 +23,7 @@ import { Lease } from './lease.js';
 import {
   resolveOptions,
   show,
+  validateCallOptionKeys,
   validateDuration,
   validateFactory,
   validateSize,
@@ -68,6 +69,8 @@ export interface CloseOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const ACQUIRE_OPTIONS = ['timeoutMs', 'signal', 'priority'] as const;
+const CLOSE_OPTIONS = ['timeoutMs', 'serveWaiting'] as const;
 const SHRINK_REASON = 'create cancelled: the pool was resized below its current total';
 
 /**
@@ -212,6 +215,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     }
     const { signal, timeoutMs = this.#options.acquireTimeoutMs, priority = 0 } = options;
     try {
+      validateCallOptionKeys('acquire', options, ACQUIRE_OPTIONS);
       validateDuration('timeoutMs', timeoutMs, 0);
       if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw new InvalidOptionError(`signal must be an AbortSignal, got ${typeof signal}`);
@@ -350,6 +354,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
    * Closes the pool: new acquires fail with `POOL_CLOSED`, waiters are rejected, creates are aborted (whatever they
    * still return is destroyed), idle resources are destroyed now and in-use ones when released (or after
    * `timeoutMs`). Resolves when every resource ever created is destroyed. Idempotent.
+   * @throws InvalidOptionError (`INVALID_OPTION`) as a rejection, for a bad or unknown option; the pool stays open.
    * @example
    * ```ts
    * process.once('SIGTERM', () => void pool.close({ timeoutMs: 10_000 }));
@@ -360,6 +365,7 @@ export class Pool<T> extends EventEmitter<PoolEventMap<T>> {
     let timeoutMs: number;
     let serveWaiting: boolean;
     try {
+      if (options !== undefined) validateCallOptionKeys('close', options, CLOSE_OPTIONS);
       timeoutMs = validateDuration('timeoutMs', options?.timeoutMs ?? Infinity, 0);
       serveWaiting = options?.serveWaiting ?? false;
       if (typeof serveWaiting !== 'boolean') {

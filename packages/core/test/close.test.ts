@@ -116,6 +116,18 @@ describe('close', () => {
     await pool.close();
   });
 
+  // Regression: an unknown key was ignored, so close({ timeout: 5_000 }) waited for every held resource, unbounded.
+  it('a close option the call does not have rejects with INVALID_OPTION naming it and leaves the pool open', async () => {
+    const pool = createPool(new ControlledFactory(), { size: 2 });
+    const misnamed = { timeout: 5_000 } as unknown as { timeoutMs: number };
+    await expect(pool.close(misnamed)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'unknown close option timeout (the options are timeoutMs, serveWaiting)',
+    });
+    expect(pool.isClosed).toBe(false);
+    await pool.close();
+  });
+
   it('release after close destroys the resource', async () => {
     const factory = new ControlledFactory();
     const pool = createPool(factory, { size: 2 });

@@ -91,6 +91,20 @@ describe('acquire timeouts and the wait queue', () => {
     await expect(pool.acquire({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
+  // Regression: an unknown key was ignored, so acquire({ acquireTimeoutMs: 1000 }) (the pool option's name) failed
+  // fast with POOL_EXHAUSTED where the caller meant to wait.
+  it('an acquire option the call does not have (the pool option acquireTimeoutMs) rejects with INVALID_OPTION naming it', async () => {
+    const factory = new ControlledFactory();
+    const pool = createPool(factory, { size: 1 });
+    const misnamed = { acquireTimeoutMs: 1_000 } as unknown as { timeoutMs: number };
+    await expect(pool.acquire(misnamed)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'unknown acquire option acquireTimeoutMs (the options are timeoutMs, signal, priority)',
+    });
+    expect(pool.stats()).toMatchObject({ inUse: 0, creating: 0, waiting: 0, acquired: 0 });
+    expect(factory.created).toHaveLength(0);
+  });
+
   it('an acquire that times out while its create is in flight leaves the resource to the next waiter', async () => {
     useFakeClock();
     const factory = new ControlledFactory();
